@@ -1,0 +1,47 @@
+# Every target works on a fresh machine with only python3, git and make.
+PYTHON      ?= python3
+VENV        ?= .venv
+BIN         := $(VENV)/bin
+CONSTRAINTS ?= constraints/airflow-3.3.txt
+STAMP       := $(VENV)/.installed-$(notdir $(CONSTRAINTS))
+PORT        ?= 8765
+SEED        ?= 1
+SCALE       ?= demo
+
+.PHONY: help install test lint typecheck pytest sandbox clean
+
+help:
+	@echo "make test      lint, type-check and run the test suite (creates .venv on first use)"
+	@echo "make sandbox   start the local Minimax sandbox on 127.0.0.1:$(PORT) (SCALE=small|demo|bench)"
+	@echo "make clean     remove the virtual environment and caches"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "pip==26.3"
+
+# Reinstall whenever the project metadata or the pinned versions change.
+$(STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		--constraint $(CONSTRAINTS) --editable ".[dev,parquet]"
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+sandbox: $(STAMP)
+	$(BIN)/python -m airflow_provider_minimax.sandbox --port $(PORT) --seed $(SEED) --scale $(SCALE)
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
