@@ -1,0 +1,88 @@
+"""`python -m airflow_provider_minimax.sandbox`: run the sandbox in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+
+from .app import Sandbox
+from .faults import parse_rule
+from .settings import SCALES, Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m airflow_provider_minimax.sandbox",
+        description="A local Minimax-compatible API server for tests, demos and benchmarks.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8765, help="port (0: any free port)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated data")
+    parser.add_argument("--scale", choices=SCALES, default="small", help="how much data")
+    parser.add_argument("--country", choices=("SI", "HR", "RS"), default="SI")
+    parser.add_argument("--max-page-size", type=int, default=1000)
+    parser.add_argument("--token-lifetime", type=int, default=3600, help="seconds")
+    parser.add_argument("--lockout-threshold", type=int, default=5)
+    parser.add_argument("--login-error-style", choices=("oauth", "plain"), default="oauth")
+    parser.add_argument(
+        "--error-style", choices=("validation", "message", "text"), default="validation"
+    )
+    parser.add_argument("--request-budget", type=int, default=None, help="calls per org per day")
+    parser.add_argument("--ledger-rows", type=int, default=1_000_000, help="bench scale only")
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="inject a fault: 503, 429:0.1, reset:times=1, latency:latency_ms=50, "
+        "drop_response:method=POST, truncate, html:status=502 (repeatable)",
+    )
+    parser.add_argument("--verbose", action="store_true", help="log every request")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = Settings(
+        seed=args.seed,
+        scale=args.scale,
+        country=args.country,
+        max_page_size=args.max_page_size,
+        token_lifetime=args.token_lifetime,
+        lockout_threshold=args.lockout_threshold,
+        login_error_style=args.login_error_style,
+        error_style=args.error_style,
+        request_budget=args.request_budget,
+        ledger_rows=args.ledger_rows,
+    )
+    started = time.perf_counter()
+    sandbox = Sandbox(
+        settings,
+        host=args.host,
+        port=args.port,
+        verbose=args.verbose,
+        faults=[parse_rule(text) for text in args.fault],
+    )
+    organisations = ", ".join(
+        f"{org.id} {org.title}" for org in sandbox.store.organisations.values() if org.api_access
+    )
+    print(
+        f"Minimax sandbox ({settings.scale}, seed {settings.seed}) ready in "
+        f"{time.perf_counter() - started:.1f} s at {sandbox.base_url}"
+    )
+    print(f"  token:         {sandbox.token_url}")
+    print(f"  organisations: {organisations}")
+    print(f"  admin:         {sandbox.root_url}/_sandbox/stats")
+    print("Paste this into the shell that runs Airflow:")
+    print(f"export AIRFLOW_CONN_MINIMAX_DEFAULT='{sandbox.airflow_connection}'", flush=True)
+    try:
+        sandbox.serve_forever()
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

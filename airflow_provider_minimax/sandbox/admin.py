@@ -1,0 +1,104 @@
+"""Inspection and control under `/_sandbox/`, a prefix the real service never uses.
+
+GET    /_sandbox/info                          base URL, credentials, organisations
+GET    /_sandbox/stats                         requests by route, logins, faults, rows
+POST   /_sandbox/stats/reset                   zero the counters
+POST   /_sandbox/reset                         data, counters, faults, tokens and locks anew
+GET    /_sandbox/faults                        the fault rules and how often each fired
+POST   /_sandbox/faults                        add a rule (JSON: see faults.FaultRule)
+DELETE /_sandbox/faults                        remove every rule
+POST   /_sandbox/tokens/expire                 make every issued token stale
+POST   /_sandbox/unlock                        undo a lock-out (in Minimax: re-create the app)
+PATCH  /_sandbox/settings                      change settings at run time (JSON)
+POST   /_sandbox/orgs/{org}/{kind}/{id}/change another writer sets fields (JSON), new RowVersion
+POST   /_sandbox/orgs/{org}/issuedinvoices/{id}/pay  the invoice is paid in full
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from . import documents
+from .errors import ApiError
+from .faults import FaultRule
+from .service import Request, Response
+
+if TYPE_CHECKING:
+    from .app import Sandbox
+
+RUNTIME_SETTINGS = (
+    "max_page_size",
+    "default_page_size",
+    "error_style",
+    "login_error_style",
+    "concurrency_status",
+    "request_budget",
+    "budget_window",
+)
+
+
+def handle(sandbox: Sandbox, request: Request) -> Response:
+    parts = [part for part in request.path.split("/") if part][1:]
+    try:
+        return _route(sandbox, request, parts)
+    except ApiError as error:
+        return Response.json(error.status, {"Message": error.message})
+    except (TypeError, ValueError) as error:
+        return Response.json(400, {"Message": f"sandbox admin: {error}"})
+
+
+def _body(request: Request) -> dict[str, Any]:
+    loaded = json.loads(request.body or b"{}")
+    if not isinstance(loaded, dict):
+        raise ValueError("the body must be a JSON object")
+    return loaded
+
+
+def _route(sandbox: Sandbox, request: Request, parts: list[str]) -> Response:
+    method = request.method
+    route = (method, tuple(part.lower() for part in parts))
+    if route == ("GET", ("info",)):
+        return Response.json(200, sandbox.info())
+    if route == ("GET", ("stats",)):
+        return Response.json(200, sandbox.stats())
+    if route == ("POST", ("stats", "reset")):
+        sandbox.reset_stats()
+        return Response.json(200, sandbox.stats())
+    if route == ("POST", ("reset",)):
+        sandbox.reset()
+        return Response.json(200, {"reset": True})
+    if route == ("GET", ("faults",)):
+        return Response.json(200, [rule.as_dict() for rule in sandbox.faults.rules])
+    if route == ("POST", ("faults",)):
+        rule = FaultRule(**_body(request))
+        sandbox.faults.add(rule)
+        return Response.json(201, rule.as_dict())
+    if route == ("DELETE", ("faults",)):
+        sandbox.faults.clear()
+        return Response.json(200, [])
+    if route == ("POST", ("tokens", "expire")):
+        with sandbox.store.lock:
+            return Response.json(200, {"expired": sandbox.service.authority.expire_all()})
+    if route == ("POST", ("unlock",)):
+        sandbox.service.authority.unlock()
+        return Response.json(200, {"unlocked": True})
+    if route == ("PATCH", ("settings",)):
+        return Response.json(200, sandbox.configure(**_body(request)))
+    if method == "POST" and len(parts) == 5 and parts[0].lower() == "orgs":
+        return _record_admin(sandbox, request, parts)
+    return Response.json(404, {"Message": f"sandbox admin: no route {method} {request.path}"})
+
+
+def _record_admin(sandbox: Sandbox, request: Request, parts: list[str]) -> Response:
+    _, org_text, kind_key, id_text, verb = parts
+    organisation_id, record_id = int(org_text), int(id_text)
+    store = sandbox.store
+    with store.lock:
+        if verb.lower() == "change":
+            record = store.change(organisation_id, kind_key.lower(), record_id, **_body(request))
+        elif verb.lower() == "pay" and kind_key.lower() == "issuedinvoices":
+            record = documents.mark_paid(store, organisation_id, record_id)
+        else:
+            return Response.json(404, {"Message": f"sandbox admin: no action {verb}"})
+        return Response.json(200, record)

@@ -1,0 +1,41 @@
+"""The knobs of a sandbox: how strict, how big, how the service words its refusals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .auth import Credentials, LoginErrorStyle
+
+Scale = Literal["small", "demo", "bench"]
+ErrorStyle = Literal["validation", "message", "text"]
+SCALES: tuple[str, ...] = ("small", "demo", "bench")
+
+
+@dataclass
+class Settings:
+    seed: int = 1
+    scale: Scale = "small"
+    country: str = "SI"  # which instance this is: paths start with /SI/, /HR/ or /RS/
+    credentials: Credentials = field(default_factory=Credentials)
+    token_lifetime: int = 3600  # seconds
+    lockout_threshold: int = 5  # consecutive failed logins that lock the application
+    login_error_style: LoginErrorStyle = "oauth"  # "oauth": JSON error; "plain": text Bad Request
+    error_style: ErrorStyle = "validation"  # body of a 4xx: see service.error_response
+    concurrency_status: int = 400  # the status of a stale RowVersion (409 is the other guess)
+    default_page_size: int = 100
+    max_page_size: int = 1000  # larger PageSize values are silently capped
+    request_budget: int | None = None  # API calls per organisation per window; None: no limit
+    budget_window: int = 86_400  # seconds
+    ledger_rows: int = 1_000_000  # journal entries of the bench organisation (scale "bench")
+    first_day: str | None = None  # first day of generated documents (YYYY-MM-DD)
+    days: int | None = None  # how many days of documents; default by scale
+
+    def __post_init__(self) -> None:
+        if self.scale not in SCALES:
+            raise ValueError(f"scale must be one of {SCALES}, not {self.scale!r}")
+        self.country = self.country.upper()
+        if self.country not in ("SI", "HR", "RS"):
+            raise ValueError(f"country must be SI, HR or RS, not {self.country!r}")
+        if self.max_page_size < 1 or self.default_page_size < 1:
+            raise ValueError("page sizes must be 1 or more")

@@ -1,0 +1,74 @@
+"""Helpers for talking to the sandbox over real HTTP, the way any client would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from airflow_provider_minimax.sandbox import Sandbox
+
+ORG = 123
+
+
+class Api:
+    """A bare HTTP client for the sandbox: a token, then requests under /API/api/."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.session = requests.Session()
+        self.token = self.get_token()
+
+    def get_token(self, **overrides: str) -> str:
+        response = self.token_request(**overrides)
+        assert response.status_code == 200, response.text
+        token: str = response.json()["access_token"]
+        return token
+
+    def token_request(self, **overrides: str) -> requests.Response:
+        creds = self.sandbox.settings.credentials
+        form = {
+            "grant_type": "password",
+            "client_id": creds.client_id,
+            "client_secret": creds.client_secret,
+            "username": creds.username,
+            "password": creds.password,
+            "scope": "minimax.si",
+        } | overrides
+        return self.session.post(self.sandbox.token_url, data=form, timeout=10)
+
+    def url(self, path: str) -> str:
+        return path if path.startswith("http") else f"{self.sandbox.api_url}api/{path}"
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        headers = {"Authorization": f"Bearer {self.token}"} | kwargs.pop("headers", {})
+        return self.session.request(method, self.url(path), headers=headers, timeout=10, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def ok(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.request(method, path, **kwargs)
+        assert response.status_code < 300, f"{response.status_code} {response.text}"
+        return response.json() if response.content else None
+
+    def rows(self, path: str, **params: Any) -> list[dict[str, Any]]:
+        """Every row of a list, page by page."""
+        rows: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            body = self.ok("GET", path, params={**params, "CurrentPage": page, "PageSize": 1000})
+            rows += body["Rows"]
+            if not body["Rows"] or len(rows) >= body["TotalRows"]:
+                return rows
+            page += 1
+
+    def org(self, path: str) -> str:
+        return f"orgs/{ORG}/{path}"
+
+    def admin(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.session.request(
+            method, f"{self.sandbox.root_url}/_sandbox/{path}", timeout=10, **kwargs
+        )
+        assert response.status_code < 300, response.text
+        return response.json()
