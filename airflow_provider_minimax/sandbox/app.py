@@ -44,7 +44,8 @@ class Sandbox:
         self.verbose = verbose
         self._initial_faults = list(faults or [])
         self._httpd = SandboxHTTPServer((host, port), self)
-        self.host, self.port = self._httpd.server_address[:2]  # type: ignore[misc]
+        self.host = host
+        self.port: int = self._httpd.server_address[1]
         self._thread: threading.Thread | None = None
         self._build()
 

@@ -432,6 +432,7 @@ class _Books:
         self.buyer_weights: list[float] = []
         self.supplier_weights: list[float] = []
         self.products: list[_Product] = []
+        self.product_by_id: dict[int, _Product] = {}
         self.templates: dict[str, Record] = {}  # DisplayType -> default report template
         self.stocked: list[_Product] = []
         self.salaries: dict[int, float] = {}
@@ -684,7 +685,6 @@ class _Books:
         adult = born + datetime.timedelta(days=19 * 365)
         started = adult + (self.first_day - adult) * self.rng.uniform(0.1, 0.95)
         tax_number, personal_number = self._personal_numbers(born, male)
-        home = self._fk_code("countries", self.country)
         return {
             "EmployeeId": self.new_id(),
             "Code": f"{index + 1:04d}",
@@ -694,7 +694,7 @@ class _Books:
             "Address": street,
             "PostalCode": postal,
             "City": city,
-            "Country": home,
+            "Country": self._fk_code("countries", self.country),
             "CountryOfResidence": self._fk_code("countries", self.country),
             "DateOfBirth": _stamp(born),
             "Gender": "M" if male else "Z",
@@ -714,15 +714,19 @@ class _Books:
             oib = self._tax_number("HR")
             return oib, oib  # the OIB is both
         # EMŠO (SI) and JMBG (RS) share one format; region 50 is Slovenia, 71 Belgrade.
-        region = "50" if self.country == "SI" else "71"
+        personal = self._emso(born, male, "50" if self.country == "SI" else "71")
+        if self.country == "SI":
+            return self._tax_number("SI"), personal
+        return personal, personal  # a Serbian resident's JMBG is also the tax number
+
+    def _emso(self, born: datetime.date, male: bool, region: str) -> str:
+        """Birth date (DDMMYYY), region, serial (000-499 men, 500-999 women), check digit."""
         while True:
             serial = self.rng.randrange(500) + (0 if male else 500)
             body = f"{born.day:02d}{born.month:02d}{born.year % 1000:03d}{region}{serial:03d}"
             check = emso_check(body)
             if check is not None:
-                personal = body + str(check)
-                break
-        return (self._tax_number("SI") if self.country == "SI" else personal), personal
+                return body + str(check)
 
     def _tax_number(self, country: str) -> str:
         if country == "SI":
@@ -855,9 +859,10 @@ class _Books:
             prefix = self._pick(("31", "40", "41", "51", "64", "68", "70"))
             return f"+{code} {prefix} {self.rng.randint(100, 999)} {self.rng.randint(100, 999)}"
         area = self._pick(("1", "2", "3", "4", "5", "7"))
-        return f"+{code} {area} {self.rng.randint(100, 999)} {self.rng.randint(10, 99)} " + str(
-            self.rng.randint(10, 99)
+        digits = (
+            f"{self.rng.randint(100, 999)} {self.rng.randint(10, 99)} {self.rng.randint(10, 99)}"
         )
+        return f"+{code} {area} {digits}"
 
     # -- items ---------------------------------------------------------------------------------
 
@@ -875,7 +880,9 @@ class _Books:
         chosen = services[: max(2, self.volume.items // 4)]
         chosen += goods[: self.volume.items - len(chosen)]
         for index, (template, variant) in enumerate(chosen):
-            self.products.append(self._item(index, template, variant))
+            product = self._item(index, template, variant)
+            self.products.append(product)
+            self.product_by_id[product.record["ItemId"]] = product
         self.stocked = [product for product in self.products if product.stocked]
 
     def _item(self, index: int, template: _names.ItemTemplate, variant: int) -> _Product:
@@ -1168,10 +1175,9 @@ class _Books:
     ) -> list[_Line]:
         """Net revenue per revenue account: the item's, for where the customer is."""
         region = _region(self.country, party.country)
-        products = {product.record["ItemId"]: product for product in self.products}
         revenue: dict[str, float] = defaultdict(float)
         for row in rows:
-            product = products[row["Item"]["ID"]]
+            product = self.product_by_id[row["Item"]["ID"]]
             revenue[product.revenue_accounts[region]] += row["Value"]
         return [
             _Line(account, credit=_money(amount), analytic=analytic)

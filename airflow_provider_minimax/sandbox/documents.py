@@ -261,7 +261,8 @@ def row_item_names(store: Store, organisation_id: int, kind_key: str, record: Re
     row_model = models.nested_model(kind.model, kind.rows_field) or ""
     row_fields = models.field_types(row_model) if row_model else {}
     for row in record.get(kind.rows_field) or []:
-        item = items.get((row.get("Item") or {}).get("ID"))
+        item_ref = row.get("Item") or {}
+        item = items.get(item_ref.get("ID") or 0)
         if item is None:
             continue
         if "ItemName" in row_fields and not row.get("ItemName"):

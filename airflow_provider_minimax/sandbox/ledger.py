@@ -48,7 +48,7 @@ class SyntheticLedger:
             "currency": self._first_ref(organisation, "currencies"),
         }
         customers = list(organisation.tables["customers"].records.values())
-        self._customers = [
+        self._customers: list[Record | None] = [
             self.store.ref(self.organisation_id, "customers", c["CustomerId"], c.get("Name"))
             for c in customers
         ] or [None]

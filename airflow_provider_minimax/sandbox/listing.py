@@ -14,7 +14,7 @@ from typing import Any
 
 from . import models
 from .catalogue import SYNC_FILTERS, Filter, Kind
-from .errors import ApiError, invalid
+from .errors import invalid
 from .store import Record
 
 PAGING_PARAMETERS = ("currentpage", "pagesize", "searchstring", "sortfield", "order")
@@ -191,7 +191,7 @@ def list_page(records: Iterable[Record], kind: Kind, query: Query) -> Page:
 
 
 def sync_page(records: Iterable[Record], kind: Kind, query: Query) -> Page:
-    """`…/synccandidates`: the records modified in a window, as `{ID, RecordDtModified, RowVersion}`."""
+    """`…/synccandidates`: records modified in a window, as `{ID, RecordDtModified, RowVersion}`."""
     values = _normalised_filters(query, SYNC_FILTERS)
     chosen = [
         record
@@ -221,8 +221,3 @@ def journal_entry_rows(journals: Iterable[Record]) -> list[Record]:
             row["JournalDate"] = journal.get("JournalDate")
             rows.append(row)
     return rows
-
-
-def require_known(kind: Kind, name: str) -> None:
-    if name not in kind.filters:
-        raise ApiError(400, f"Unknown filter {name} for {kind.key}.")

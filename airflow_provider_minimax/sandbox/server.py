@@ -6,6 +6,7 @@ Faults that need the socket (latency, resets, dropped and truncated answers) are
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import struct
@@ -43,7 +44,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
     server_version = "Microsoft-IIS/10.0"
     sys_version = ""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Quiet by default; `--verbose` on the command line turns request lines on."""
         if self.server.sandbox.verbose:
             super().log_message(format, *args)
@@ -68,7 +69,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         query = dict(urllib.parse.parse_qsl(split.query, keep_blank_values=True))
-        request = Request(self.command, split.path, query, self.headers, body)
+        # Header names are case-insensitive: hand the service one spelling of each.
+        headers = {name.title(): value for name, value in self.headers.items()}
+        request = Request(self.command, split.path, query, headers, body)
         sandbox = self.server.sandbox
         if split.path.lower().startswith("/_sandbox/"):
             self._send(sandbox.admin(request))
@@ -122,12 +125,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
 
     def _reset(self) -> None:
         """Close with RST, not FIN, so the client sees a connection reset."""
-        try:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        except OSError:
-            pass
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):  # the client may have gone already
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.connection.close()
-        except OSError:
-            pass

@@ -367,9 +367,9 @@ class Service:
         )
 
     def _check_parent(self, kind: Kind, record: Record, parent_id: int | None) -> None:
-        if parent_id is not None and kind.parent_field:
-            if (record.get(kind.parent_field) or {}).get("ID") != parent_id:
-                raise not_found(f"{kind.key} record {record[kind.id_field]}")
+        parent = record.get(kind.parent_field or "") or {}
+        if parent_id is not None and parent.get("ID") != parent_id:
+            raise not_found(f"{kind.key} record {record[kind.id_field]}")
 
     def _check_writable(self, kind: Kind, organisation: Any, method: str) -> None:
         read_only = not kind.writable or (kind.key == "journals" and organisation.ledger)

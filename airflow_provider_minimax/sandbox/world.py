@@ -98,7 +98,7 @@ def _fill(store: Store, settings: Settings, organisation_id: int, seed: int) -> 
 
     generated = generate_organisation(
         seed=seed,
-        scale=data_scale,  # type: ignore[arg-type]
+        scale=data_scale,
         organisation_id=organisation_id,
         country=settings.country,
         first_day=first_day,

@@ -26,12 +26,23 @@ DATE_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"
 
 # Path parameter -> the sandbox kind whose IDs fill it.
 ID_PARAMETERS = {
-    "accountId": "accounts", "analyticId": "analytics", "customerId": "customers",
-    "contactId": "contacts", "countryId": "countries", "currencyId": "currencies",
-    "documentNumberingId": "document-numbering", "employeeId": "employees",
-    "issuedInvoiceId": "issuedinvoices", "itemId": "items", "journalId": "journals",
-    "journalTypeId": "journaltypes", "orderId": "orders", "reportTemplateId": "report-templates",
-    "stockEntryId": "stockentry", "vatRateId": "vatrates", "warehouseId": "warehouses",
+    "accountId": "accounts",
+    "analyticId": "analytics",
+    "customerId": "customers",
+    "contactId": "contacts",
+    "countryId": "countries",
+    "currencyId": "currencies",
+    "documentNumberingId": "document-numbering",
+    "employeeId": "employees",
+    "issuedInvoiceId": "issuedinvoices",
+    "itemId": "items",
+    "journalId": "journals",
+    "journalTypeId": "journaltypes",
+    "orderId": "orders",
+    "reportTemplateId": "report-templates",
+    "stockEntryId": "stockentry",
+    "vatRateId": "vatrates",
+    "warehouseId": "warehouses",
     "receivedInvoiceId": "receivedinvoices",
 }
 # GET operations of the vendor's document that the sandbox does not emulate (yet), by design.
@@ -74,7 +85,10 @@ def _strict(schema: dict[str, Any]) -> dict[str, Any]:
 def validator_for(definition: str) -> jsonschema.Draft4Validator:
     definitions = {name: _strict(d) for name, d in swagger()["definitions"].items()}
     if definition.startswith("array:"):
-        root: dict[str, Any] = {"type": "array", "items": {"$ref": "#/definitions/" + definition[6:]}}
+        root: dict[str, Any] = {
+            "type": "array",
+            "items": {"$ref": "#/definitions/" + definition[6:]},
+        }
     else:
         root = {"$ref": "#/definitions/" + definition}
     return jsonschema.Draft4Validator(root | {"definitions": definitions})
@@ -90,7 +104,8 @@ def assert_matches(payload: Any, definition: str) -> None:
 def emulated_get_operations() -> list[dict[str, Any]]:
     endpoints = json.loads((HERE / "endpoints.json").read_text("utf-8"))
     return [
-        op for op in endpoints
+        op
+        for op in endpoints
         if op["method"] == "GET" and op["response"] and not NOT_EMULATED.search(op["path"])
     ]
 
@@ -108,7 +123,9 @@ def concrete_path(template: str, sandbox: Sandbox) -> str:
     for parameter, kind_key in ID_PARAMETERS.items():
         if "{" + parameter + "}" in path:
             record = next(iter(org.tables[kind_key].records.values()))
-            path = path.replace("{" + parameter + "}", str(record[org.tables[kind_key].kind.id_field]))
+            path = path.replace(
+                "{" + parameter + "}", str(record[org.tables[kind_key].kind.id_field])
+            )
     match = re.search(r"/(\w[\w-]*)/code\(\{\w+\}\)$", path)
     if match:
         table = org.tables[match.group(1).lower()]
@@ -128,7 +145,9 @@ def test_the_sandbox_emulates_most_of_the_vendors_get_operations() -> None:
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op["path"])
 def test_get_answers_match_the_vendor_definition(api: Api, operation: dict[str, Any]) -> None:
     path = concrete_path(operation["path"], api.sandbox)
-    params = {"startRowIndex": 0, "endRowIndex": 10, "searchString": ""} if "allOrgs" in path else {}
+    params = (
+        {"startRowIndex": 0, "endRowIndex": 10, "searchString": ""} if "allOrgs" in path else {}
+    )
     response = api.get(path, params=params)
     assert response.status_code == 200, f"{path}: {response.status_code} {response.text[:200]}"
     payload = response.json()
@@ -143,9 +162,13 @@ def test_bench_ledger_matches_the_vendor_definitions() -> None:
     with Sandbox(Settings(scale="bench", ledger_rows=1000, days=30)) as sandbox:
         api = Api(sandbox)
         entries = api.ok("GET", "orgs/126/journals/journal-entries", params={"PageSize": 50})
-        assert_matches(entries, "SAOP.API.Models.SearchResult[SAOP.API.Models.Journal.JournalEntries]")
+        assert_matches(
+            entries, "SAOP.API.Models.SearchResult[SAOP.API.Models.Journal.JournalEntries]"
+        )
         journals = api.ok("GET", "orgs/126/journals")
-        assert_matches(journals, "SAOP.API.Models.SearchResult[SAOP.API.Models.Journal.JournalSearch]")
+        assert_matches(
+            journals, "SAOP.API.Models.SearchResult[SAOP.API.Models.Journal.JournalSearch]"
+        )
         journal = api.ok("GET", f"orgs/126/journals/{journals['Rows'][0]['JournalId']}")
         assert_matches(journal, "SAOP.API.Models.Journal.Journal")
 
@@ -157,19 +180,29 @@ def test_action_answers_carry_the_vendor_models(api: Api) -> None:
     assert_matches(invoice, "SAOP.API.Models.IssuedInvoice.IssuedInvoice")
     issued = act(api, "issuedinvoices", invoice["IssuedInvoiceId"], "issue", invoice["RowVersion"])
     assert_matches(issued.json()["Data"], "SAOP.API.Models.IssuedInvoice.IssuedInvoice")
-    pdf = act(api, "issuedinvoices", invoice["IssuedInvoiceId"], "generatepdf",
-              issued.json()["Data"]["RowVersion"])
+    pdf = act(
+        api,
+        "issuedinvoices",
+        invoice["IssuedInvoiceId"],
+        "generatepdf",
+        issued.json()["Data"]["RowVersion"],
+    )
     assert_matches(pdf.json()["Data"], "SAOP.API.Models.Attachment")
     attachments = api.ok("GET", api.org(f"issuedinvoices/{invoice['IssuedInvoiceId']}/attachments"))
     assert_matches(attachments, "array:SAOP.API.Models.Attachment")
 
 
 def test_created_records_match_the_vendor_models(api: Api) -> None:
-    location = api.request("POST", api.org("customers"), json={"Name": "Nova d.o.o."}).headers["Location"]
+    location = api.request("POST", api.org("customers"), json={"Name": "Nova d.o.o."}).headers[
+        "Location"
+    ]
     assert_matches(api.ok("GET", location), "SAOP.API.Models.Customer.Customer")
     customer_id = location.rsplit("/", 1)[1]
-    contact = api.request("POST", api.org(f"customers/{customer_id}/contacts"),
-                          json={"FullName": "Ana Novak", "Email": "ana@example.si"})
+    contact = api.request(
+        "POST",
+        api.org(f"customers/{customer_id}/contacts"),
+        json={"FullName": "Ana Novak", "Email": "ana@example.si"},
+    )
     assert contact.status_code == 201
     assert f"/customers/{customer_id}/contacts/" in contact.headers["Location"]
     assert_matches(api.ok("GET", contact.headers["Location"]), "SAOP.API.Models.Contact.Contact")

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from airflow_provider_minimax.sandbox import CONCURRENCY_MESSAGE
-
 from tests.support import Api
 
 
@@ -23,15 +22,28 @@ def draft_invoice(api: Api) -> dict[str, Any]:
         "DateIssued": "2025-12-01",
         "DateTransaction": "2025-12-01",
         "DateDue": "2025-12-15",
-        "IssuedInvoiceRows": [{"Item": {"ID": item["ItemId"]}, "Quantity": 2, "Price": 49.99,
-                               "VatRate": {"ID": rate["VatRateId"]}}],
+        "IssuedInvoiceRows": [
+            {
+                "Item": {"ID": item["ItemId"]},
+                "Quantity": 2,
+                "Price": 49.99,
+                "VatRate": {"ID": rate["VatRateId"]},
+            }
+        ],
     }
     location = api.request("POST", api.org("issuedinvoices"), json=body).headers["Location"]
     return api.ok("GET", location)
 
 
-def act(api: Api, resource: str, record_id: int, action: str, row_version: str | None,
-        method: str = "PUT", **params: str) -> Any:
+def act(
+    api: Api,
+    resource: str,
+    record_id: int,
+    action: str,
+    row_version: str | None,
+    method: str = "PUT",
+    **params: str,
+) -> Any:
     query = dict(params)
     if row_version is not None:
         query["rowVersion"] = row_version
@@ -54,7 +66,9 @@ def assert_valid_pdf(data: bytes) -> None:
 def test_issue_an_invoice(api: Api) -> None:
     invoice = draft_invoice(api)
     assert invoice["Status"] == "O"
-    response = act(api, "issuedinvoices", invoice["IssuedInvoiceId"], "issue", invoice["RowVersion"])
+    response = act(
+        api, "issuedinvoices", invoice["IssuedInvoiceId"], "issue", invoice["RowVersion"]
+    )
     assert response.status_code == 200, response.text
     data = response.json()["Data"]
     assert data["Status"] == "I"
@@ -64,7 +78,9 @@ def test_issue_an_invoice(api: Api) -> None:
 
 def test_action_names_are_case_insensitive(api: Api) -> None:
     invoice = draft_invoice(api)
-    response = act(api, "issuedinvoices", invoice["IssuedInvoiceId"], "ISSUE", invoice["RowVersion"])
+    response = act(
+        api, "issuedinvoices", invoice["IssuedInvoiceId"], "ISSUE", invoice["RowVersion"]
+    )
     assert response.status_code == 200
 
 
@@ -87,19 +103,28 @@ def test_unencoded_row_version_is_stale(api: Api) -> None:
         invoice = api.admin("POST", path, json={"Notes": "x"})
     assert "+" in invoice["RowVersion"]
     raw = api.url(api.org(f"issuedinvoices/{invoice['IssuedInvoiceId']}/actions/issue"))
-    response = api.session.put(f"{raw}?rowVersion={invoice['RowVersion']}",
-                               headers={"Authorization": f"Bearer {api.token}"}, timeout=10)
+    response = api.session.put(
+        f"{raw}?rowVersion={invoice['RowVersion']}",
+        headers={"Authorization": f"Bearer {api.token}"},
+        timeout=10,
+    )
     assert response.json()["Message"] == CONCURRENCY_MESSAGE
     encoded = urllib.parse.quote(invoice["RowVersion"], safe="")
-    ok = api.session.put(f"{raw}?rowVersion={encoded}",
-                         headers={"Authorization": f"Bearer {api.token}"}, timeout=10)
+    ok = api.session.put(
+        f"{raw}?rowVersion={encoded}", headers={"Authorization": f"Bearer {api.token}"}, timeout=10
+    )
     assert ok.status_code == 200
 
 
 def test_issue_and_generate_pdf_returns_a_real_pdf(api: Api) -> None:
     invoice = draft_invoice(api)
-    response = act(api, "issuedinvoices", invoice["IssuedInvoiceId"], "issueAndGeneratepdf",
-                   invoice["RowVersion"])
+    response = act(
+        api,
+        "issuedinvoices",
+        invoice["IssuedInvoiceId"],
+        "issueAndGeneratepdf",
+        invoice["RowVersion"],
+    )
     data = response.json()["Data"]
     assert data["AttachmentMimeType"] == "application/pdf"
     assert data["AttachmentFileName"].endswith(".pdf")
@@ -115,36 +140,56 @@ def test_issue_and_generate_pdf_returns_a_real_pdf(api: Api) -> None:
 def test_issue_twice_is_refused(api: Api) -> None:
     invoice = draft_invoice(api)
     first = act(api, "issuedinvoices", invoice["IssuedInvoiceId"], "issue", invoice["RowVersion"])
-    again = act(api, "issuedinvoices", invoice["IssuedInvoiceId"], "issue",
-                first.json()["Data"]["RowVersion"])
+    again = act(
+        api,
+        "issuedinvoices",
+        invoice["IssuedInvoiceId"],
+        "issue",
+        first.json()["Data"]["RowVersion"],
+    )
     assert again.status_code == 400
     assert "already issued" in again.json()["Message"]
 
 
 def test_cancel_issue_and_credit_note(api: Api) -> None:
     invoice = draft_invoice(api)
-    issued = act(api, "issuedinvoices", invoice["IssuedInvoiceId"], "issue",
-                 invoice["RowVersion"]).json()["Data"]
-    credit = act(api, "issuedinvoices", invoice["IssuedInvoiceId"], "copytocreditnote",
-                 issued["RowVersion"]).json()["Data"]
+    issued = act(
+        api, "issuedinvoices", invoice["IssuedInvoiceId"], "issue", invoice["RowVersion"]
+    ).json()["Data"]
+    credit = act(
+        api, "issuedinvoices", invoice["IssuedInvoiceId"], "copytocreditnote", issued["RowVersion"]
+    ).json()["Data"]
     assert credit["IssuedInvoiceId"] != invoice["IssuedInvoiceId"]
     assert credit["Status"] == "O"
     assert credit["IssuedInvoiceRows"][0]["Quantity"] == -2
     current = api.ok("GET", api.org(f"issuedinvoices/{invoice['IssuedInvoiceId']}"))
-    cancelled = act(api, "issuedinvoices", invoice["IssuedInvoiceId"], "issueCancellation",
-                    current["RowVersion"]).json()["Data"]
+    cancelled = act(
+        api,
+        "issuedinvoices",
+        invoice["IssuedInvoiceId"],
+        "issueCancellation",
+        current["RowVersion"],
+    ).json()["Data"]
     assert cancelled["Status"] == "O"
 
 
 def test_unknown_action_is_refused(api: Api) -> None:
     invoice = draft_invoice(api)
-    response = act(api, "issuedinvoices", invoice["IssuedInvoiceId"], "explode", invoice["RowVersion"])
+    response = act(
+        api, "issuedinvoices", invoice["IssuedInvoiceId"], "explode", invoice["RowVersion"]
+    )
     assert response.status_code == 400
     assert "generatepdf" in response.json()["Message"]
 
 
-ORDER_FLOW = [("confirm", "P"), ("complete", "Z"), ("cancelCompletion", "P"),
-              ("cancelConfirmation", "O"), ("invalidate", "R"), ("cancelInvalidation", "O")]
+ORDER_FLOW = [
+    ("confirm", "P"),
+    ("complete", "Z"),
+    ("cancelCompletion", "P"),
+    ("cancelConfirmation", "O"),
+    ("invalidate", "R"),
+    ("cancelInvalidation", "O"),
+]
 
 
 def test_order_actions(api: Api) -> None:
@@ -177,8 +222,14 @@ def test_stock_entry_actions(api: Api) -> None:
     record = api.ok("GET", api.org(f"stockentry/{entry['StockEntryId']}"))
     confirmed = act(api, "stockentry", entry["StockEntryId"], "confirm", record["RowVersion"])
     assert confirmed.json()["Data"]["Status"] == "P"
-    note = act(api, "stockentry", entry["StockEntryId"], "getDeliveryNotepdf",
-               confirmed.json()["Data"]["RowVersion"], method="GET")
+    note = act(
+        api,
+        "stockentry",
+        entry["StockEntryId"],
+        "getDeliveryNotepdf",
+        confirmed.json()["Data"]["RowVersion"],
+        method="GET",
+    )
     assert_valid_pdf(base64.b64decode(note.json()["Data"]["AttachmentData"]))
 
 

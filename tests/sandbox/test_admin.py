@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from airflow_provider_minimax.sandbox import Sandbox, Settings
-
 from tests.support import Api
 
 
@@ -20,7 +19,9 @@ def test_statistics_by_route(api: Api) -> None:
     assert stats["api_calls"] == 3
     assert stats["by_status"] == {"200": 3, "404": 1}  # the token request included
     assert stats["pages_served"] == 2
-    assert stats["rows_served"] == 2 * min(100, len(api.sandbox.store.table(123, "customers").records))
+    assert stats["rows_served"] == 2 * min(
+        100, len(api.sandbox.store.table(123, "customers").records)
+    )
 
 
 def test_reset_restores_the_initial_world(api: Api) -> None:
@@ -38,7 +39,9 @@ def test_runtime_settings(api: Api) -> None:
     settings = api.admin("PATCH", "settings", json={"max_page_size": 10})
     assert settings["max_page_size"] == 10
     assert api.ok("GET", api.org("customers"), params={"PageSize": 50})["PageSize"] == 10
-    bad = api.session.patch(f"{api.sandbox.root_url}/_sandbox/settings", json={"seed": 3}, timeout=5)
+    bad = api.session.patch(
+        f"{api.sandbox.root_url}/_sandbox/settings", json={"seed": 3}, timeout=5
+    )
     assert bad.status_code == 400
 
 

@@ -8,7 +8,6 @@ import pytest
 import requests
 
 from airflow_provider_minimax.sandbox import Sandbox, Settings
-
 from tests.support import Api
 
 

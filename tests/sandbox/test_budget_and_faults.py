@@ -10,7 +10,6 @@ import requests
 
 from airflow_provider_minimax.sandbox import FaultRule, Sandbox, Settings
 from airflow_provider_minimax.sandbox.faults import parse_rule
-
 from tests.support import Api
 
 
@@ -81,15 +80,22 @@ def test_connection_reset_before_responding(api: Api) -> None:
 def test_dropped_response_after_commit(api: Api) -> None:
     api.sandbox.add_fault(FaultRule("drop_response", times=1, method="POST"))
     with pytest.raises(requests.ConnectionError):
-        api.request("POST", api.org("customers"), json={"Name": "Lost Answer d.o.o.", "Code": "LOST"})
+        api.request(
+            "POST", api.org("customers"), json={"Name": "Lost Answer d.o.o.", "Code": "LOST"}
+        )
     # The create happened: a client that blindly re-sends it would make a duplicate.
     assert api.ok("GET", api.org("customers/code(LOST)"))["Name"] == "Lost Answer d.o.o."
 
 
 def test_truncated_body(api: Api) -> None:
     api.sandbox.add_fault(FaultRule("truncate", times=1))
-    with pytest.raises((requests.exceptions.ChunkedEncodingError, requests.ConnectionError,
-                        http.client.IncompleteRead)):
+    with pytest.raises(
+        (
+            requests.exceptions.ChunkedEncodingError,
+            requests.ConnectionError,
+            http.client.IncompleteRead,
+        )
+    ):
         api.get(api.org("customers")).json()
     assert api.get(api.org("customers")).status_code == 200
 

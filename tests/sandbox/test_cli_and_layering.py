@@ -87,12 +87,16 @@ def _readme_walk() -> str:
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="the README walk uses curl")
-def test_readme_curl_walk_runs_against_the_sandbox(minimax_sandbox: Sandbox, tmp_path: Path) -> None:
+def test_readme_curl_walk_runs_against_the_sandbox(
+    minimax_sandbox: Sandbox, tmp_path: Path
+) -> None:
     """The README's vendor-style walk: token, orgs, VAT rate, customer, invoice, issue, PDF."""
     script = _readme_walk()
     port = minimax_sandbox.port
     env = dict(os.environ)
-    script = script.replace("MINIMAX=http://127.0.0.1:8765/SI", f"MINIMAX=http://127.0.0.1:{port}/SI")
+    script = script.replace(
+        "MINIMAX=http://127.0.0.1:8765/SI", f"MINIMAX=http://127.0.0.1:{port}/SI"
+    )
     done = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
         env=env,

@@ -10,8 +10,14 @@ from tests.support import Api
 
 
 def new_customer(code: str = "WEB-0001") -> dict[str, Any]:
-    return {"Code": code, "Name": "Spletna Trgovina d.o.o.", "Address": "Celovška 10",
-            "PostalCode": "1000", "City": "Ljubljana", "TaxNumber": "10000010"}
+    return {
+        "Code": code,
+        "Name": "Spletna Trgovina d.o.o.",
+        "Address": "Celovška 10",
+        "PostalCode": "1000",
+        "City": "Ljubljana",
+        "TaxNumber": "10000010",
+    }
 
 
 def test_create_answers_201_with_absolute_location(api: Api) -> None:
@@ -67,7 +73,11 @@ def test_required_fields_are_enforced_naming_the_field(
 
 def test_invoice_needs_rows(api: Api) -> None:
     customer = api.rows(api.org("customers"))[0]
-    body = {"Customer": {"ID": customer["CustomerId"]}, "DateIssued": "2025-11-20", "IssuedInvoiceRows": []}
+    body = {
+        "Customer": {"ID": customer["CustomerId"]},
+        "DateIssued": "2025-11-20",
+        "IssuedInvoiceRows": [],
+    }
     response = api.request("POST", api.org("issuedinvoices"), json=body)
     assert response.status_code == 400
     assert response.json()["ValidationMessages"][0]["PropertyName"] == "IssuedInvoiceRows"
@@ -91,8 +101,13 @@ def test_duplicate_code_is_refused(api: Api) -> None:
     ("style", "check"),
     [
         ("message", lambda r: r.json() == {"Message": "The Name field is required."}),
-        ("text", lambda r: r.text == "Name: The Name field is required."
-         and r.headers["Content-Type"].startswith("text/plain")),
+        (
+            "text",
+            lambda r: (
+                r.text == "Name: The Name field is required."
+                and r.headers["Content-Type"].startswith("text/plain")
+            ),
+        ),
     ],
 )
 def test_error_shapes_are_configurable(api: Api, style: str, check: Any) -> None:
@@ -104,8 +119,12 @@ def test_error_shapes_are_configurable(api: Api, style: str, check: Any) -> None
 
 def test_body_that_is_not_an_object_is_refused(api: Api) -> None:
     assert api.request("POST", api.org("customers"), json=[1, 2]).status_code == 400
-    bad = api.request("POST", api.org("customers"), data=b"{not json",
-                      headers={"Content-Type": "application/json"})
+    bad = api.request(
+        "POST",
+        api.org("customers"),
+        data=b"{not json",
+        headers={"Content-Type": "application/json"},
+    )
     assert bad.status_code == 400
     assert "JSON" in bad.json()["Message"]
 
@@ -120,8 +139,18 @@ def test_create_an_invoice_prices_it(api: Api) -> None:
         "DateTransaction": "2025-11-20",
         "DateDue": "2025-12-05",
         "IssuedInvoiceRows": [
-            {"Item": {"ID": item["ItemId"]}, "Quantity": 3, "Price": 10.10, "VatRate": {"ID": rate["VatRateId"]}},
-            {"Item": {"ID": item["ItemId"]}, "Quantity": 1, "Price": 0.05, "VatRate": {"ID": rate["VatRateId"]}},
+            {
+                "Item": {"ID": item["ItemId"]},
+                "Quantity": 3,
+                "Price": 10.10,
+                "VatRate": {"ID": rate["VatRateId"]},
+            },
+            {
+                "Item": {"ID": item["ItemId"]},
+                "Quantity": 1,
+                "Price": 0.05,
+                "VatRate": {"ID": rate["VatRateId"]},
+            },
         ],
     }
     location = api.request("POST", api.org("issuedinvoices"), json=body).headers["Location"]

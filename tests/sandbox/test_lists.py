@@ -18,7 +18,15 @@ def test_list_envelope(api: Api) -> None:
 def test_list_rows_are_the_slim_search_model(api: Api) -> None:
     row = api.ok("GET", api.org("customers"))["Rows"][0]
     assert list(row) == [
-        "CustomerId", "Code", "Name", "Address", "PostalCode", "City", "Country", "TaxNumber", "Usage",
+        "CustomerId",
+        "Code",
+        "Name",
+        "Address",
+        "PostalCode",
+        "City",
+        "Country",
+        "TaxNumber",
+        "Usage",
     ]
     full = api.ok("GET", api.org(f"customers/{row['CustomerId']}"))
     assert "RowVersion" in full and "RowVersion" not in row
@@ -60,9 +68,13 @@ def test_search_string(api: Api) -> None:
     name = customers[3]["Name"]
     found = api.rows(api.org("customers"), SearchString=name.lower())
     assert customers[3]["CustomerId"] in [row["CustomerId"] for row in found]
-    assert all(name.lower() in row["Name"].lower() or name.lower() in (row["Code"] or "").lower()
-               or name.lower() in (row["TaxNumber"] or "") or name.lower() in (row["City"] or "").lower()
-               for row in found)
+    assert all(
+        name.lower() in row["Name"].lower()
+        or name.lower() in (row["Code"] or "").lower()
+        or name.lower() in (row["TaxNumber"] or "")
+        or name.lower() in (row["City"] or "").lower()
+        for row in found
+    )
 
 
 def test_sort_field_and_order(api: Api) -> None:

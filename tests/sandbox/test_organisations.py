@@ -33,7 +33,9 @@ def test_unknown_organisation_is_404(api: Api) -> None:
 
 
 def test_all_orgs_is_a_bare_array(api: Api) -> None:
-    body = api.ok("GET", "orgs/allOrgs", params={"startRowIndex": 0, "endRowIndex": 10, "searchString": ""})
+    body = api.ok(
+        "GET", "orgs/allOrgs", params={"startRowIndex": 0, "endRowIndex": 10, "searchString": ""}
+    )
     assert isinstance(body, list)
     assert [org["OrganisationId"] for org in body] == [123, 124]
 
@@ -41,11 +43,17 @@ def test_all_orgs_is_a_bare_array(api: Api) -> None:
 def test_paths_match_case_insensitively(api: Api) -> None:
     base = api.sandbox.base_url
     headers = {"Authorization": f"Bearer {api.token}"}
-    for path in ("API/api/orgs/123/customers", "api/API/ORGS/123/Customers", "Api/Api/orgs/123/CUSTOMERS"):
+    for path in (
+        "API/api/orgs/123/customers",
+        "api/API/ORGS/123/Customers",
+        "Api/Api/orgs/123/CUSTOMERS",
+    ):
         response = requests.get(base + path, headers=headers, timeout=10)
         assert response.status_code == 200, path
     lower_country = base.replace("/SI/", "/si/")
-    assert requests.get(lower_country + "API/api/orgs/123/customers", headers=headers, timeout=10).ok
+    assert requests.get(
+        lower_country + "API/api/orgs/123/customers", headers=headers, timeout=10
+    ).ok
 
 
 def test_other_country_paths_are_not_this_instance(api: Api) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 from airflow_provider_minimax.sandbox import CONCURRENCY_MESSAGE
-
 from tests.support import Api
 
 
@@ -17,8 +16,9 @@ def a_customer(api: Api) -> dict:
 def test_update_with_current_row_version(api: Api) -> None:
     customer = a_customer(api)
     time.sleep(1.01)  # RecordDtModified has one-second resolution
-    response = api.request("PUT", api.org(f"customers/{customer['CustomerId']}"),
-                           json=customer | {"City": "Koper"})
+    response = api.request(
+        "PUT", api.org(f"customers/{customer['CustomerId']}"), json=customer | {"City": "Koper"}
+    )
     assert response.status_code == 200
     after = api.ok("GET", api.org(f"customers/{customer['CustomerId']}"))
     assert after["City"] == "Koper"
@@ -70,8 +70,9 @@ def test_row_versions_are_base64_with_url_unsafe_characters(api: Api) -> None:
 
 def test_another_writer_changes_the_row_version(api: Api) -> None:
     customer = a_customer(api)
-    changed = api.admin("POST", f"orgs/123/customers/{customer['CustomerId']}/change",
-                        json={"City": "Izola"})
+    changed = api.admin(
+        "POST", f"orgs/123/customers/{customer['CustomerId']}/change", json={"City": "Izola"}
+    )
     assert changed["City"] == "Izola"
     assert changed["RowVersion"] != customer["RowVersion"]
     stale = api.request("PUT", api.org(f"customers/{customer['CustomerId']}"), json=customer)
