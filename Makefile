@@ -8,11 +8,12 @@ PORT        ?= 8765
 SEED        ?= 1
 SCALE       ?= demo
 
-.PHONY: help install test lint typecheck pytest sandbox clean
+.PHONY: help install test lint typecheck pytest sandbox bench-sandbox clean
 
 help:
 	@echo "make test      lint, type-check and run the test suite (creates .venv on first use)"
 	@echo "make sandbox   start the local Minimax sandbox on 127.0.0.1:$(PORT) (SCALE=small|demo|bench)"
+	@echo "make bench-sandbox  measure the sandbox serving a 1,000,000-row ledger (a few minutes)"
 	@echo "make clean     remove the virtual environment and caches"
 
 $(BIN)/python:
@@ -42,6 +43,9 @@ test: lint typecheck pytest
 
 sandbox: $(STAMP)
 	$(BIN)/python -m airflow_provider_minimax.sandbox --port $(PORT) --seed $(SEED) --scale $(SCALE)
+
+bench-sandbox: $(STAMP)
+	$(BIN)/python benchmarks/sandbox_capacity.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -2,7 +2,8 @@
 
 Two organisations the login reaches (123 Demo d.o.o., 124 Primer d.o.o.) and one it does not
 (125, no API access), each filled by the seeded data generator. At bench scale a third reachable
-organisation (126 Bench d.o.o.) carries a large, generated, read-only general ledger.
+organisation (126 Bench d.o.o.) carries a large, generated, read-only general ledger; the
+others then hold small data, so that the sandbox's memory is spent on nothing else.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from . import models
 from .catalogue import KINDS
-from .data import generate_organisation
+from .data import DataScale, generate_organisation
 from .ledger import SyntheticLedger
 from .settings import Settings
 from .store import Organisation, Store, Table
@@ -89,16 +90,22 @@ def _empty_organisation(store: Store, plan: OrganisationPlan, country: str) -> O
     )
 
 
-def _fill(store: Store, settings: Settings, organisation_id: int, seed: int) -> None:
+def _fill(store: Store, settings: Settings, organisation_id: int, scale: DataScale) -> None:
     first_day, days = window(settings)
-    data_scale = "demo" if settings.scale == "bench" else settings.scale
+
+    # One shared object per referenced record: a demo organisation holds ~100,000 references,
+    # and nothing edits a reference in place (writes replace them), so sharing is safe.
+    shared: dict[tuple[str, int, str | None], dict[str, object]] = {}
 
     def ref(kind_key: str, record_id: int, name: str | None) -> dict[str, object]:
-        return store.ref(organisation_id, kind_key, record_id, name)
+        key = (kind_key, record_id, name)
+        if key not in shared:
+            shared[key] = store.ref(organisation_id, kind_key, record_id, name)
+        return shared[key]
 
     generated = generate_organisation(
-        seed=seed,
-        scale=data_scale,
+        seed=settings.seed,
+        scale=scale,
         organisation_id=organisation_id,
         country=settings.country,
         first_day=first_day,
@@ -113,13 +120,16 @@ def _fill(store: Store, settings: Settings, organisation_id: int, seed: int) -> 
 def build_store(settings: Settings, base_url: str) -> Store:
     """A store holding the initial world for `settings` (the same every time for one seed)."""
     store = Store(base_url=base_url, clock=local_clock(settings.country))
+    # Bench scale keeps the ordinary organisations small: its weight is the synthetic ledger.
+    scale: DataScale = "demo" if settings.scale == "demo" else "small"
     for plan in ORGANISATIONS:
         store.add_organisation(_empty_organisation(store, plan, settings.country))
-        _fill(store, settings, plan.id, settings.seed)
+        # Nobody can read the organisation without API access: small data is enough there.
+        _fill(store, settings, plan.id, scale if plan.api_access else "small")
     if settings.scale == "bench":
         bench = _empty_organisation(store, BENCH_ORGANISATION, settings.country)
         store.add_organisation(bench)
-        _fill(store, settings, bench.id, settings.seed)
+        _fill(store, settings, bench.id, "small")
         first_day, days = window(settings)
         bench.ledger = SyntheticLedger(
             store=store,
