@@ -8,6 +8,7 @@ so that a client's protection against it can be tested for real.
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,14 +56,19 @@ class Authority:
     token_requests: int = 0
     rejected_logins: int = 0
 
+    def __post_init__(self) -> None:
+        # Counts must be exact under concurrent logins: tests assert "exactly one rejection".
+        self._lock = threading.Lock()
+
     def grant(self, form: dict[str, str]) -> dict[str, object]:
         """Answer a token request, or raise LoginRefused."""
-        self.token_requests += 1
-        try:
-            return self._grant(form)
-        except LoginRefused:
-            self.rejected_logins += 1
-            raise
+        with self._lock:
+            self.token_requests += 1
+            try:
+                return self._grant(form)
+            except LoginRefused:
+                self.rejected_logins += 1
+                raise
 
     def _grant(self, form: dict[str, str]) -> dict[str, object]:
         expected = self.credentials
