@@ -26,8 +26,13 @@ class Api:
         return token
 
     def token_request(self, **overrides: str) -> requests.Response:
+        return self.session.post(
+            self.sandbox.token_url, data=self.token_form(**overrides), timeout=10
+        )
+
+    def token_form(self, **overrides: str) -> dict[str, str]:
         creds = self.sandbox.settings.credentials
-        form = {
+        return {
             "grant_type": "password",
             "client_id": creds.client_id,
             "client_secret": creds.client_secret,
@@ -35,7 +40,6 @@ class Api:
             "password": creds.password,
             "scope": "minimax.si",
         } | overrides
-        return self.session.post(self.sandbox.token_url, data=form, timeout=10)
 
     def url(self, path: str) -> str:
         return path if path.startswith("http") else f"{self.sandbox.api_url}api/{path}"
@@ -72,3 +76,46 @@ class Api:
         )
         assert response.status_code < 300, response.text
         return response.json()
+
+
+def draft_invoice(
+    api: Api, lines: tuple[tuple[float, float], ...] = ((2, 49.99),), day: str = "2025-12-01"
+) -> dict[str, Any]:
+    """A new draft invoice to the first customer: one row per (quantity, price), VAT rate S."""
+    customer = api.rows(api.org("customers"))[0]
+    item = api.rows(api.org("items"))[0]
+    rate = api.ok("GET", api.org("vatrates/code(S)"))
+    rows = [
+        {
+            "Item": {"ID": item["ItemId"]},
+            "Quantity": quantity,
+            "Price": price,
+            "VatRate": {"ID": rate["VatRateId"]},
+        }
+        for quantity, price in lines
+    ]
+    body = {
+        "Customer": {"ID": customer["CustomerId"]},
+        "DateIssued": day,
+        "DateTransaction": day,
+        "DateDue": "2025-12-15",
+        "IssuedInvoiceRows": rows,
+    }
+    location = api.request("POST", api.org("issuedinvoices"), json=body).headers["Location"]
+    return api.ok("GET", location)
+
+
+def act(
+    api: Api,
+    resource: str,
+    record_id: int,
+    action: str,
+    row_version: str | None,
+    method: str = "PUT",
+    **params: str,
+) -> Any:
+    query = dict(params)
+    if row_version is not None:
+        query["rowVersion"] = row_version
+    # requests URL-encodes params: "+" must travel as %2B or the server reads a space.
+    return api.request(method, api.org(f"{resource}/{record_id}/actions/{action}"), params=query)

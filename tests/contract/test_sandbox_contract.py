@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 
 from airflow_provider_minimax.sandbox import Sandbox
-from tests.support import Api
+from tests.support import Api, act, draft_invoice
 
 HERE = Path(__file__).parent
 DATE_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"
@@ -174,8 +174,6 @@ def test_bench_ledger_matches_the_vendor_definitions() -> None:
 
 
 def test_action_answers_carry_the_vendor_models(api: Api) -> None:
-    from tests.sandbox.test_actions import act, draft_invoice
-
     invoice = draft_invoice(api)
     assert_matches(invoice, "SAOP.API.Models.IssuedInvoice.IssuedInvoice")
     issued = act(api, "issuedinvoices", invoice["IssuedInvoiceId"], "issue", invoice["RowVersion"])

@@ -5,50 +5,11 @@ from __future__ import annotations
 import base64
 import re
 import urllib.parse
-from typing import Any
 
 import pytest
 
 from airflow_provider_minimax.sandbox import CONCURRENCY_MESSAGE
-from tests.support import Api
-
-
-def draft_invoice(api: Api) -> dict[str, Any]:
-    customer = api.rows(api.org("customers"))[0]
-    item = api.rows(api.org("items"))[0]
-    rate = api.ok("GET", api.org("vatrates/code(S)"))
-    body = {
-        "Customer": {"ID": customer["CustomerId"]},
-        "DateIssued": "2025-12-01",
-        "DateTransaction": "2025-12-01",
-        "DateDue": "2025-12-15",
-        "IssuedInvoiceRows": [
-            {
-                "Item": {"ID": item["ItemId"]},
-                "Quantity": 2,
-                "Price": 49.99,
-                "VatRate": {"ID": rate["VatRateId"]},
-            }
-        ],
-    }
-    location = api.request("POST", api.org("issuedinvoices"), json=body).headers["Location"]
-    return api.ok("GET", location)
-
-
-def act(
-    api: Api,
-    resource: str,
-    record_id: int,
-    action: str,
-    row_version: str | None,
-    method: str = "PUT",
-    **params: str,
-) -> Any:
-    query = dict(params)
-    if row_version is not None:
-        query["rowVersion"] = row_version
-    # requests URL-encodes params: "+" must travel as %2B or the server reads a space.
-    return api.request(method, api.org(f"{resource}/{record_id}/actions/{action}"), params=query)
+from tests.support import Api, act, draft_invoice
 
 
 def assert_valid_pdf(data: bytes) -> None:

@@ -21,16 +21,7 @@ def test_password_grant_gives_a_bearer_token(api: Api) -> None:
 
 @pytest.mark.parametrize("path", ["AUT/oauth20/token", "aut/OAuth20/Token", "AUT/OAUTH20/TOKEN"])
 def test_token_path_is_case_insensitive(api: Api, path: str) -> None:
-    response = api.token_request()
-    assert response.status_code == 200
-    creds = api.sandbox.settings.credentials
-    form = {
-        "grant_type": "password",
-        "client_id": creds.client_id,
-        "client_secret": creds.client_secret,
-        "username": creds.username,
-        "password": creds.password,
-    }
+    form = api.token_form()
     assert requests.post(api.sandbox.base_url + path, data=form, timeout=10).status_code == 200
 
 

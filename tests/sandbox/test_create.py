@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import Api
+from tests.support import Api, draft_invoice
 
 
 def new_customer(code: str = "WEB-0001") -> dict[str, Any]:
@@ -130,33 +130,10 @@ def test_body_that_is_not_an_object_is_refused(api: Api) -> None:
 
 
 def test_create_an_invoice_prices_it(api: Api) -> None:
-    customer = api.rows(api.org("customers"))[0]
-    rate = api.ok("GET", api.org("vatrates/code(S)"))
-    item = api.rows(api.org("items"))[0]
-    body = {
-        "Customer": {"ID": customer["CustomerId"]},
-        "DateIssued": "2025-11-20",
-        "DateTransaction": "2025-11-20",
-        "DateDue": "2025-12-05",
-        "IssuedInvoiceRows": [
-            {
-                "Item": {"ID": item["ItemId"]},
-                "Quantity": 3,
-                "Price": 10.10,
-                "VatRate": {"ID": rate["VatRateId"]},
-            },
-            {
-                "Item": {"ID": item["ItemId"]},
-                "Quantity": 1,
-                "Price": 0.05,
-                "VatRate": {"ID": rate["VatRateId"]},
-            },
-        ],
-    }
-    location = api.request("POST", api.org("issuedinvoices"), json=body).headers["Location"]
-    invoice = api.ok("GET", location)
+    invoice = draft_invoice(api, lines=((3, 10.10), (1, 0.05)), day="2025-11-20")
     assert invoice["Status"] == "O"
     assert [row["Value"] for row in invoice["IssuedInvoiceRows"]] == [30.3, 0.05]
     assert invoice["InvoiceValue"] == round(30.35 + round(30.35 * 0.22, 2), 2)
+    item = api.rows(api.org("items"))[0]
     assert invoice["IssuedInvoiceRows"][0]["ItemName"] == item["Title"]
     assert invoice["IssuedInvoiceRows"][0]["IssuedInvoiceRowId"]
