@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import documents, listing, models
+from . import documents, listing
 from .auth import Authority, LoginRefused
 from .catalogue import BY_KEY, JOURNAL_ENTRIES, SYNC_FILTERS, Kind
 from .errors import CONCURRENCY_MESSAGE, ApiError, not_found
@@ -138,7 +138,7 @@ class Service:
     def _api(self, request: Request, parts: list[str], lower: list[str]) -> Response:
         self.authority.check(request.headers.get("Authorization"))
         if lower == ["currentuser", "orgs"] and request.method == "GET":
-            return self._list_response(self._user_organisations(), None, request, "currentuser")
+            return self._plain_list(self._user_organisations(), request)
         if lower == ["currentuser", "profile"] and request.method == "GET":
             return Response.json(200, self._profile())
         if lower == ["orgs", "allorgs"] and request.method == "GET":
@@ -266,13 +266,13 @@ class Service:
             self.stats.count_ignored(query.ignored)
         return query
 
-    def _list_response(
-        self, records: list[Record], kind: Kind | None, request: Request, key: str
-    ) -> Response:
-        """A list that is not a catalogue kind (current user's organisations)."""
+    def _plain_list(self, records: list[Record], request: Request) -> Response:
+        """A list that is not a catalogue kind (the current user's organisations)."""
         query = self._query(request, ())
         rows, total = listing.page_of(records, query)
-        page = listing.Page(list(rows), total, query.page, query.page_size)
+        return self._page_response(listing.Page(list(rows), total, query.page, query.page_size))
+
+    def _page_response(self, page: listing.Page) -> Response:
         response = Response.json(200, page.envelope())
         response.rows = len(page.rows)
         return response
@@ -297,9 +297,7 @@ class Service:
         else:
             records = self._children(organisation_id, kind, parent_id)
             page = listing.list_page(records, kind, query)
-        response = Response.json(200, page.envelope())
-        response.rows = len(page.rows)
-        return response
+        return self._page_response(page)
 
     def _journal_entries(self, request: Request, organisation_id: int) -> Response:
         query = self._query(request, tuple(JOURNAL_ENTRIES.filters))
@@ -310,9 +308,7 @@ class Service:
             with self.store.lock:
                 rows = self._ledger_view(organisation_id)
                 page = listing.list_page(rows, JOURNAL_ENTRIES, query)
-        response = Response.json(200, page.envelope())
-        response.rows = len(page.rows)
-        return response
+        return self._page_response(page)
 
     def _ledger_view(self, organisation_id: int) -> list[Record]:
         """journal-entries rows, rebuilt only when a journal changed since the last request."""
@@ -329,9 +325,7 @@ class Service:
     ) -> Response:
         query = self._query(request, tuple(SYNC_FILTERS))
         page = listing.sync_page(self._children(organisation_id, kind, parent_id), kind, query)
-        response = Response.json(200, page.envelope())
-        response.rows = len(page.rows)
-        return response
+        return self._page_response(page)
 
     def _one(
         self,
@@ -427,8 +421,3 @@ def _json_body(request: Request) -> Any:
         return json.loads(request.body or b"null")
     except ValueError:
         raise ApiError(400, "The request is invalid: the body is not valid JSON.") from None
-
-
-def search_models_used() -> set[str]:
-    """Every row model a list endpoint answers with (for the contract tests)."""
-    return {models.full_name(kind.search_model) for kind in BY_KEY.values()}
