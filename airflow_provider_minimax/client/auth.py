@@ -1,0 +1,135 @@
+"""Access tokens: one password grant per credentials per process, shared, renewed before expiry.
+
+A token request is never retried: a refusal goes to the lock-out guard, a network failure is
+reported as it is. Threads needing a token wait for the one request in flight.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import requests
+
+from .config import ClientConfig
+from .errors import MinimaxAuthError, MinimaxResponseError, MinimaxServerError
+from .guard import LockoutGuard
+from .messages import server_words
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Token:
+    value: str
+    expires_at: float  # time.monotonic() seconds
+
+
+class TokenSource:
+    """The token of one set of credentials at one service, for the whole process."""
+
+    def __init__(self, config: ClientConfig, clock: Callable[[], float] = time.monotonic) -> None:
+        self.config = config
+        self.clock = clock
+        self._token: Token | None = None
+        self._lock = threading.Lock()
+        self.requests_made = 0  # token requests sent by this process for these credentials
+
+    def token(
+        self,
+        session: requests.Session,
+        guard: LockoutGuard,
+        *,
+        on_request: Callable[[], None] | None = None,
+        stale: str | None = None,
+    ) -> str:
+        """A valid token. `stale` names a token the service just refused: replace it."""
+        with self._lock:
+            current = self._token
+            fresh_enough = current is not None and (
+                self.clock() < current.expires_at - self.config.renew_margin
+            )
+            if current is not None and fresh_enough and current.value != stale:
+                return current.value
+            guard.check()
+            if on_request is not None:
+                on_request()
+            self._token = self._request(session, guard)
+            return self._token.value
+
+    def forget(self) -> None:
+        with self._lock:
+            self._token = None
+
+    def _request(self, session: requests.Session, guard: LockoutGuard) -> Token:
+        config = self.config
+        form = {
+            "grant_type": "password",
+            "client_id": config.credentials.client_id,
+            "client_secret": config.credentials.client_secret,
+            "username": config.credentials.username,
+            "password": config.credentials.password,
+            "scope": config.scope or "",
+        }
+        self.requests_made += 1
+        started = self.clock()
+        try:
+            response = session.post(config.token_url, data=form, timeout=config.timeout)
+        except requests.RequestException as error:
+            raise MinimaxServerError(
+                f"Could not reach Minimax for a token ({type(error).__name__}); "
+                "token requests are not retried.",
+                method="POST",
+                path=config.token_url,
+            ) from None
+        if response.status_code in (400, 401, 403):
+            raise guard.record_refusal(response.status_code, server_words(response))
+        if response.status_code != 200:
+            raise MinimaxAuthError(
+                f"Minimax answered the token request with HTTP {response.status_code}: "
+                f"{server_words(response)}",
+                method="POST",
+                path=config.token_url,
+                status=response.status_code,
+            )
+        try:
+            body = response.json()
+            value = body["access_token"]
+            lifetime = float(body.get("expires_in") or 3600)
+        except (ValueError, KeyError, TypeError):
+            raise MinimaxResponseError(
+                "The token answer has no access_token.", method="POST", path=config.token_url
+            ) from None
+        if not isinstance(value, str) or not value:
+            raise MinimaxResponseError(
+                "The token answer has an empty access_token.", method="POST", path=config.token_url
+            )
+        log.info(
+            "Minimax token for %r obtained in %.3f s, valid %d s",
+            config.credentials.username,
+            self.clock() - started,
+            lifetime,
+        )
+        return Token(value, started + lifetime)
+
+
+_SOURCES: dict[str, TokenSource] = {}
+_SOURCES_LOCK = threading.Lock()
+
+
+def token_source(config: ClientConfig) -> TokenSource:
+    """The process-wide token source for these credentials at this service."""
+    with _SOURCES_LOCK:
+        source = _SOURCES.get(config.fingerprint)
+        if source is None:
+            source = _SOURCES[config.fingerprint] = TokenSource(config)
+        return source
+
+
+def forget_tokens() -> None:
+    """Drop every cached token of this process (tests; a fresh worker does the same)."""
+    with _SOURCES_LOCK:
+        _SOURCES.clear()

@@ -1,0 +1,535 @@
+"""MinimaxClient: records in and out of Minimax, safely. No Airflow in here.
+
+client = MinimaxClient(ClientConfig(Credentials(...), base_url="https://moj.minimax.si/SI/"))
+for row in client.list("issuedinvoices", DateIssuedFrom="2025-11-01", DateIssuedTo="2025-11-30"):
+    ...
+customer = client.create("customers", {"Code": "WEB-1", "Name": "…"}, match_on="Code")
+client.update("customers", customer["CustomerId"], {"City": "Koper"})
+pdf = client.action("issuedinvoices", invoice_id, "issueAndGeneratepdf")
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import difflib
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import requests
+
+from .config import ClientConfig
+from .errors import (
+    MinimaxAmbiguousWriteError,
+    MinimaxConcurrencyError,
+    MinimaxConfigurationError,
+    MinimaxNotFoundError,
+    MinimaxResponseError,
+)
+from .guard import SharedGuardStore
+from .pagination import Page, PageReader, read_page
+from .resources import Resource, ResourcePath, resolve
+from .transport import CallStats, Transport, decode_json, quote_segment
+
+log = logging.getLogger("airflow_provider_minimax.client")
+
+Record = dict[str, Any]
+Changes = Mapping[str, Any] | Callable[[Record], Record]
+UPDATE_ATTEMPTS = 4  # the first try and three re-reads after another writer's change
+MATCH_CANDIDATES = 50  # records compared one by one when match_on has no exact lookup
+IDENTIFYING_FIELDS = ("Code", "Name", "Title", "DocumentReference", "InvoiceNumber", "TaxNumber")
+
+
+def format_filter(value: Any) -> str:
+    """A filter value as the service reads it: dates as YYYY-MM-DD, date-times without offset."""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _same(expected: Any, actual: Any) -> bool:
+    """Does a stored value equal what a payload said (references by ID, dates by day)?"""
+    if isinstance(expected, Mapping) and "ID" in expected:
+        return isinstance(actual, Mapping) and actual.get("ID") == expected["ID"]
+    if isinstance(expected, str) and isinstance(actual, str):
+        if len(expected) == 10 and actual.startswith(expected + "T"):
+            return True
+        return expected == actual
+    if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
+        return abs(float(expected) - float(actual)) < 1e-9
+    return bool(expected == actual)
+
+
+class MinimaxClient:
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        session: requests.Session | None = None,
+        guard_store: SharedGuardStore | None = None,
+        on_token: Callable[[str], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.config = config
+        self.transport = Transport(
+            config, session=session, guard_store=guard_store, on_token=on_token, sleep=sleep
+        )
+        self._organisations: list[Record] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def stats(self) -> CallStats:
+        return self.transport.stats
+
+    def close(self) -> None:
+        self.transport.session.close()
+
+    def clear_lockout_guard(self) -> None:
+        """Forget a refused login for these exact credentials (after fixing it in Minimax)."""
+        self.transport.guard.clear()
+
+    # -- organisations ------------------------------------------------------------------------
+
+    def organisations(self) -> list[Record]:
+        """The organisations this login reaches with API access: `{ID, Name, …}` each."""
+        with self._lock:
+            if self._organisations is None:
+                reached = []
+                for row in self._pages("currentuser/orgs", {}, self.config.page_size, 1):
+                    org = row.get("Organisation")
+                    if not isinstance(org, Mapping) or not isinstance(org.get("ID"), int):
+                        raise MinimaxResponseError(
+                            "currentuser/orgs answered a row without Organisation.ID.",
+                            method="GET",
+                            path="currentuser/orgs",
+                        )
+                    if row.get("APIAccess", "D") == "N":
+                        continue
+                    reached.append({**org, **{k: v for k, v in row.items() if k != "Organisation"}})
+                self._organisations = reached
+            return list(self._organisations)
+
+    def organisation_id(self, organisation_id: int | str | None = None) -> int:
+        """The organisation to use: the argument, else the configured one, else the only one."""
+        chosen = (
+            organisation_id if organisation_id not in (None, "") else self.config.organisation_id
+        )
+        if chosen not in (None, ""):
+            try:
+                return int(chosen)
+            except ValueError:
+                raise MinimaxConfigurationError(
+                    f"organisation_id must be a number, not {chosen!r}."
+                ) from None
+        reached = self.organisations()
+        if len(reached) == 1:
+            return int(reached[0]["ID"])
+        if not reached:
+            raise MinimaxConfigurationError(
+                f"The login {self.config.credentials.username!r} reaches no organisation with API "
+                "access. Grant it API access in Minimax (user settings of the organisation)."
+            )
+        raise MinimaxConfigurationError(
+            "The login reaches several organisations; choose one with organisation_id: "
+            + ", ".join(f"{org['ID']} {org.get('Name')}" for org in reached)
+            + "."
+        )
+
+    def _reachable(self, organisation_id: int) -> None:
+        """Before a write: the organisation must be one the login reaches."""
+        ids = [org["ID"] for org in self.organisations()]
+        if organisation_id not in ids:
+            raise MinimaxConfigurationError(
+                f"Organisation {organisation_id} is not one the login "
+                f"{self.config.credentials.username!r} reaches with API access "
+                f"({', '.join(map(str, ids)) or 'none'}); nothing was written."
+            )
+
+    def _where(
+        self, resource: str, organisation_id: int | str | None
+    ) -> tuple[ResourcePath, int, str]:
+        resolved = resolve(resource)
+        org = self.organisation_id(organisation_id)
+        return resolved, org, f"orgs/{org}/{resolved.path}"
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def get(
+        self, resource: str, record_id: int | str, *, organisation_id: int | str | None = None
+    ) -> Record:
+        _, _, base = self._where(resource, organisation_id)
+        return self._record("GET", f"{base}/{_record_id(record_id)}")
+
+    def get_by_code(
+        self,
+        resource: str,
+        code: str,
+        *,
+        organisation_id: int | str | None = None,
+        **params: Any,
+    ) -> Record:
+        resolved, _, base = self._where(resource, organisation_id)
+        if not resolved.resource.code_lookup:
+            raise MinimaxConfigurationError(f"{resolved.resource.name} has no lookup by code.")
+        if not isinstance(code, str) or not code:
+            raise MinimaxConfigurationError(f"A code must be a non-empty text, not {code!r}.")
+        query = {name: format_filter(value) for name, value in params.items() if value is not None}
+        return self._record("GET", f"{base}/code({quote_segment(code)})", params=query)
+
+    def get_location(self, url: str) -> Record:
+        """The record a create's `Location` names (an absolute URL of this service)."""
+        return self._record("GET", url)
+
+    def list(
+        self,
+        resource: str,
+        *,
+        organisation_id: int | str | None = None,
+        page_size: int | None = None,
+        max_workers: int | None = None,
+        **filters: Any,
+    ) -> Iterator[Record]:
+        """Every row of every page, lazily; raises if the rows do not add up to TotalRows."""
+        _, _, path = self._where(resource, organisation_id)
+        size = self._page_size(page_size)
+        workers = max_workers or self.config.max_workers
+        query = {name: format_filter(value) for name, value in filters.items() if value is not None}
+        return self._pages(path, query, size, workers)
+
+    def sync_candidates(
+        self,
+        resource: str,
+        modified_from: datetime.datetime | str | None = None,
+        modified_to: datetime.datetime | str | None = None,
+        *,
+        organisation_id: int | str | None = None,
+    ) -> Iterator[Record]:
+        """`{ID, RecordDtModified, RowVersion}` of the records changed in a window."""
+        resolved, _, base = self._where(resource, organisation_id)
+        if not resolved.resource.synccandidates:
+            raise MinimaxConfigurationError(f"{resolved.resource.name} has no synccandidates.")
+        query = {
+            name: format_filter(value)
+            for name, value in (
+                ("RecordDtModifiedFrom", modified_from),
+                ("RecordDtModifiedTo", modified_to),
+            )
+            if value is not None
+        }
+        return self._pages(f"{base}/synccandidates", query, self.config.page_size, 1)
+
+    def _page_size(self, page_size: int | None) -> int:
+        size = self.config.page_size if page_size is None else page_size
+        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 10_000:
+            raise MinimaxConfigurationError(f"page_size must be between 1 and 10000, not {size!r}.")
+        return size
+
+    def _pages(self, path: str, query: dict[str, str], size: int, workers: int) -> Iterator[Record]:
+        def fetch(number: int) -> Page:
+            params = {**query, "CurrentPage": number, "PageSize": size}
+            page = read_page(self.transport.json("GET", path, params=params), number, path)
+            self.stats.add(pages=1, rows=len(page.rows))
+            return page
+
+        reader = PageReader(fetch, path, workers)
+        yield from reader.rows()
+        log.debug("Minimax listed %s: %d rows in %d pages", path, reader.received, reader.pages)
+
+    def _record(self, method: str, path: str, **kwargs: Any) -> Record:
+        body = self.transport.json(method, path, **kwargs)
+        if not isinstance(body, dict):
+            raise MinimaxResponseError(
+                f"Expected a record (a JSON object), got {type(body).__name__}.",
+                method=method,
+                path=self.transport.relative(self.transport.url(path)),
+            )
+        return body
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def create(
+        self,
+        resource: str,
+        payload: Mapping[str, Any],
+        *,
+        match_on: str | Sequence[str] | None = None,
+        organisation_id: int | str | None = None,
+    ) -> Record:
+        """Create a record and return it as stored (read back from its Location).
+
+        With `match_on` (a field or fields, e.g. "Code"), an existing record with the payload's
+        values is returned instead, so a retried task creates nothing twice; and a create whose
+        answer was lost is looked up before it is ever sent again.
+        """
+        resolved, org, path = self._where(resource, organisation_id)
+        if not isinstance(payload, Mapping):
+            raise MinimaxConfigurationError(
+                f"The payload for {resolved.resource.name} must be a mapping of fields, "
+                f"not {type(payload).__name__}."
+            )
+        fields = _match_fields(match_on, payload)
+        self._reachable(org)
+        if fields:
+            existing = self.find(
+                resource, {name: payload[name] for name in fields}, organisation_id=org
+            )
+            if existing is not None:
+                log.info("Minimax %s: found existing record by %s; not creating", path, fields)
+                return existing
+        attempts = self.config.max_retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._post_and_read(resolved.resource, path, dict(payload))
+            except MinimaxAmbiguousWriteError as ambiguous:
+                if not fields:
+                    raise MinimaxAmbiguousWriteError(
+                        f"{ambiguous.args[0]} Check in Minimax whether {resolved.resource.name} "
+                        f"{_identify(payload)} exists before running this again, or give match_on "
+                        "so that the provider can check by itself.",
+                        method=ambiguous.method,
+                        path=ambiguous.path,
+                        status=ambiguous.status,
+                    ) from None
+                found = self.find(
+                    resource, {name: payload[name] for name in fields}, organisation_id=org
+                )
+                if found is not None:
+                    log.warning("Minimax %s: the lost create had been stored; using it", path)
+                    return found
+                if attempt == attempts:
+                    raise
+                log.warning("Minimax %s: the lost create was not stored; sending it again", path)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _post_and_read(self, resource: Resource, path: str, payload: Record) -> Record:
+        response = self.transport.request("POST", path, json=payload)
+        location = response.headers.get("Location")
+        if not location:
+            raise MinimaxResponseError(
+                f"Minimax created a {resource.name} record but sent no Location header.",
+                method="POST",
+                path=path,
+                status=response.status_code,
+            )
+        last_segment = location.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+        if not last_segment.isdigit():
+            raise MinimaxResponseError(
+                f"The Location {location!r} of the new {resource.name} record ends in no ID.",
+                method="POST",
+                path=path,
+                status=response.status_code,
+            )
+        # Read back through our own base URL: a proxy may rewrite the Location's host.
+        return self._record("GET", f"{path}/{last_segment}")
+
+    def find(
+        self,
+        resource: str,
+        values: Mapping[str, Any],
+        *,
+        organisation_id: int | str | None = None,
+    ) -> Record | None:
+        """The one record whose fields equal `values`, or None. Raises if several match."""
+        resolved, org, _ = self._where(resource, organisation_id)
+        if not values:
+            raise MinimaxConfigurationError("find() needs at least one field to match on.")
+        code = values.get("Code")
+        if resolved.resource.code_lookup and isinstance(code, str) and code:
+            try:
+                record = self.get_by_code(resource, code, organisation_id=org)
+            except MinimaxNotFoundError:
+                return None
+            return record if all(_same(v, record.get(k)) for k, v in values.items()) else None
+        return self._search_match(resolved, org, values)
+
+    def _search_match(
+        self, resolved: ResourcePath, org: int, values: Mapping[str, Any]
+    ) -> Record | None:
+        needle = next((v for v in values.values() if isinstance(v, str) and v), None)
+        filters: dict[str, Any] = {"SearchString": needle} if needle else {}
+        id_field = resolved.resource.id_field
+        matches: list[Record] = []
+        for count, row in enumerate(self.list(resolved.path, organisation_id=org, **filters), 1):
+            if count > MATCH_CANDIDATES and needle is None:
+                raise MinimaxConfigurationError(
+                    f"match_on {list(values)} cannot be checked cheaply on "
+                    f"{resolved.resource.name}: match on a text field such as Code or "
+                    "DocumentReference."
+                )
+            comparable = {k: v for k, v in values.items() if k in row}
+            if not all(_same(v, row.get(k)) for k, v in comparable.items()):
+                continue
+            if len(comparable) < len(values) and id_field:
+                row = self.get(resolved.path, row[id_field], organisation_id=org)
+                if not all(_same(v, row.get(k)) for k, v in values.items()):
+                    continue
+            matches.append(row)
+        if len(matches) > 1 and id_field:
+            ids = ", ".join(str(m.get(id_field)) for m in matches)
+            raise MinimaxConfigurationError(
+                f"match_on {list(values)} is not unique in {resolved.resource.name}: records {ids} "
+                "match. Match on a field that identifies one record."
+            )
+        if not matches:
+            return None
+        if id_field and "RowVersion" not in matches[0]:  # a slim list row: return the record
+            return self.get(resolved.path, matches[0][id_field], organisation_id=org)
+        return matches[0]
+
+    def update(
+        self,
+        resource: str,
+        record_id: int | str,
+        changes: Changes,
+        *,
+        row_version: str | None = None,
+        on_conflict: str | None = None,
+        organisation_id: int | str | None = None,
+    ) -> Record:
+        """Apply `changes` (a dict merged in, or a function of the record) with RowVersion.
+
+        Without `row_version`: read, apply, PUT; when another writer got there first, read again
+        and apply again (up to three times), so that no other writer's change is lost.
+        With `row_version` (from an earlier read): refuse with MinimaxConcurrencyError when the
+        record changed since, unless `on_conflict="retry"`.
+        """
+        if on_conflict not in (None, "fail", "retry"):
+            raise MinimaxConfigurationError(
+                f"on_conflict must be 'fail' or 'retry', not {on_conflict!r}."
+            )
+        resolved, org, base = self._where(resource, organisation_id)
+        if not resolved.resource.updatable:
+            raise MinimaxConfigurationError(f"{resolved.resource.name} records cannot be updated.")
+        self._reachable(org)
+        path = f"{base}/{_record_id(record_id)}"
+        apply = _changer(changes, resolved.resource.name)
+        strict = row_version is not None and on_conflict != "retry"
+        for attempt in range(1, UPDATE_ATTEMPTS + 1):
+            current = self._record("GET", path)
+            if strict and attempt == 1 and current.get("RowVersion") != row_version:
+                raise MinimaxConcurrencyError(
+                    f"{resolved.resource.name} {record_id} changed since RowVersion {row_version} "
+                    f"was read (it is now {current.get('RowVersion')}). Read it again, or pass "
+                    "on_conflict='retry' to apply the changes to the latest version.",
+                    method="PUT",
+                    path=path,
+                )
+            desired = apply(copy.deepcopy(current))
+            if desired == current:  # nothing to do: unchanged, or applied by a lost answer
+                return current
+            desired["RowVersion"] = current.get("RowVersion")
+            try:
+                self.transport.request("PUT", path, json=desired)
+            except MinimaxConcurrencyError:
+                if strict or attempt == UPDATE_ATTEMPTS:
+                    raise
+                log.info("Minimax %s changed while updating; reading it again", path)
+                continue
+            return self._record("GET", path)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def delete(
+        self, resource: str, record_id: int | str, *, organisation_id: int | str | None = None
+    ) -> None:
+        resolved, org, base = self._where(resource, organisation_id)
+        if not resolved.resource.deletable:
+            raise MinimaxConfigurationError(f"{resolved.resource.name} records cannot be deleted.")
+        self._reachable(org)
+        self.transport.request("DELETE", f"{base}/{_record_id(record_id)}")
+
+    def action(
+        self,
+        resource: str,
+        record_id: int | str,
+        action: str,
+        *,
+        row_version: str | None = None,
+        organisation_id: int | str | None = None,
+        **params: Any,
+    ) -> Any:
+        """Run a document action (`issue`, `generatepdf`, …) and return the answer's `Data`.
+
+        The RowVersion is read first when not given; it travels URL-encoded (it holds + / =).
+        """
+        resolved, org, base = self._where(resource, organisation_id)
+        name, method = resolved.resource.action_name(action)
+        self._reachable(org)
+        path = f"{base}/{_record_id(record_id)}"
+        query = {key: format_filter(value) for key, value in params.items() if value is not None}
+        if row_version is None and resolved.resource.action_needs_row_version:
+            row_version = self._record("GET", path).get("RowVersion")
+        if row_version is not None:
+            query["rowVersion"] = row_version
+        response = self.transport.request(method, f"{path}/actions/{name}", params=query)
+        body = decode_json(response, method, f"{path}/actions/{name}")
+        if not isinstance(body, dict) or "Data" not in body:
+            raise MinimaxResponseError(
+                f"The answer to action {name} has no Data.", method=method, path=path
+            )
+        return body["Data"]
+
+
+def _record_id(record_id: int | str) -> int:
+    try:
+        value = int(record_id)
+    except (TypeError, ValueError):
+        raise MinimaxConfigurationError(
+            f"A record ID must be a number, not {record_id!r}."
+        ) from None
+    if value < 1:
+        raise MinimaxConfigurationError(f"A record ID must be positive, not {value}.")
+    return value
+
+
+def _match_fields(match_on: str | Sequence[str] | None, payload: Mapping[str, Any]) -> list[str]:
+    if match_on is None:
+        return []
+    fields = [match_on] if isinstance(match_on, str) else list(match_on)
+    for name in fields:
+        if not isinstance(name, str) or name not in payload or payload[name] in (None, ""):
+            raise MinimaxConfigurationError(
+                f"match_on names {name!r}, but the payload has no value for it; match on fields "
+                f"the payload fills (it has: {', '.join(sorted(payload))})."
+            )
+    return fields
+
+
+def _identify(payload: Mapping[str, Any]) -> str:
+    shown = {name: payload[name] for name in IDENTIFYING_FIELDS if payload.get(name)}
+    return str(shown) if shown else "(no identifying field in the payload)"
+
+
+def _changer(changes: Changes, resource: str) -> Callable[[Record], Record]:
+    if callable(changes):
+
+        def apply_function(record: Record) -> Record:
+            result = changes(record)
+            if not isinstance(result, dict):
+                raise MinimaxConfigurationError(
+                    f"The changes function for {resource} must return the record (a dict), "
+                    f"not {type(result).__name__}."
+                )
+            return result
+
+        return apply_function
+    if not isinstance(changes, Mapping):
+        raise MinimaxConfigurationError(
+            f"changes must be a mapping of fields or a function, not {type(changes).__name__}."
+        )
+
+    def apply_mapping(record: Record) -> Record:
+        unknown = [name for name in changes if name not in record]
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], list(record), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise MinimaxConfigurationError(
+                f"{resource} records have no field {unknown[0]!r}.{hint} Nothing was written."
+            )
+        return {**record, **changes}
+
+    return apply_mapping

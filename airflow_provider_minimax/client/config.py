@@ -1,0 +1,126 @@
+"""What a client needs to know: where Minimax is, who logs in, and how patient to be."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import MinimaxConfigurationError
+
+COUNTRY_BASE_URLS = {
+    "SI": "https://moj.minimax.si/SI/",
+    "HR": "https://moj.minimax.hr/HR/",
+    "RS": "https://moj.minimax.rs/RS/",
+}
+MAX_PAGE_SIZE = 10_000  # far above what the service serves; larger asks are surely a mistake
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The OAuth2 client and the application login made in the Minimax web app."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    username: str
+    password: str = field(repr=False)
+
+    def __post_init__(self) -> None:
+        for name in ("client_id", "client_secret", "username", "password"):
+            if not getattr(self, name):
+                raise MinimaxConfigurationError(
+                    f"Minimax credentials need a {name}; set it in the connection "
+                    "(login, password, extra client_id and client_secret)."
+                )
+
+    def fingerprint(self, token_url: str, scope: str) -> str:
+        """A stable name for these exact credentials at this service; reveals no secret."""
+        material = "\0".join(
+            (
+                token_url.lower(),
+                scope,
+                self.client_id,
+                self.client_secret,
+                self.username,
+                self.password,
+            )
+        )
+        return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def normalise_base_url(base_url: str | None, country: str | None = None) -> str:
+    """The country's base, ending in `/`: `https://moj.minimax.si/SI/`.
+
+    Accepts what users paste: no trailing slash, or the API root (`…/SI/API/`) instead of the base.
+    """
+    if not base_url:
+        code = (country or "SI").upper()
+        if code not in COUNTRY_BASE_URLS:
+            raise MinimaxConfigurationError(
+                f"country must be one of {', '.join(COUNTRY_BASE_URLS)}, not {country!r}."
+            )
+        return COUNTRY_BASE_URLS[code]
+    url = base_url.strip()
+    if "://" not in url:
+        raise MinimaxConfigurationError(
+            f"The Minimax base URL {url!r} needs a scheme, e.g. https://moj.minimax.si/SI/."
+        )
+    url = url.rstrip("/") + "/"
+    for suffix in ("api/", "API/api/"):
+        if url.lower().endswith("/" + suffix.lower()):
+            url = url[: -len(suffix)]
+    return url
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    credentials: Credentials
+    base_url: str = COUNTRY_BASE_URLS["SI"]
+    scope: str | None = None  # None: minimax.<country of the base URL>, as the vendor samples do
+    organisation_id: int | None = None
+    page_size: int = 1000  # asked for; the service may serve fewer, and the client copes
+    timeout: float = 60.0  # seconds, for connecting and for each read
+    max_retries: int = 5  # retries of one idempotent call after the first attempt
+    backoff_initial: float = 0.5  # seconds before the first retry; doubles, with jitter
+    backoff_max: float = 30.0
+    retry_after_cap: float = 120.0  # never wait longer than this for a Retry-After
+    max_calls: int | None = None  # refuse to make more API calls than this (None: no budget)
+    max_workers: int = 1  # pages fetched at once by list() once TotalRows is known
+    renew_margin: float = 60.0  # renew a token this many seconds before it expires
+    guard_dir: Path | None = None  # where refused logins are remembered; None: the user's cache
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "base_url", normalise_base_url(self.base_url))
+        if not self.scope:
+            object.__setattr__(self, "scope", f"minimax.{self.country.lower()}")
+        if not 1 <= self.page_size <= MAX_PAGE_SIZE:
+            raise MinimaxConfigurationError(
+                f"page_size must be between 1 and {MAX_PAGE_SIZE}, not {self.page_size}."
+            )
+        if self.max_retries < 0 or self.timeout <= 0:
+            raise MinimaxConfigurationError("max_retries must be >= 0 and timeout > 0.")
+        if self.max_workers < 1:
+            raise MinimaxConfigurationError(
+                f"max_workers must be 1 or more, not {self.max_workers}."
+            )
+        if self.max_calls is not None and self.max_calls < 1:
+            raise MinimaxConfigurationError(f"max_calls must be 1 or more, not {self.max_calls}.")
+
+    @property
+    def country(self) -> str:
+        """SI, HR or RS: the last path segment of the base URL (SI when it names none)."""
+        segment = self.base_url.rstrip("/").rsplit("/", 1)[-1].upper()
+        return segment if segment in COUNTRY_BASE_URLS else "SI"
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.base_url}AUT/oauth20/token"
+
+    @property
+    def api_root(self) -> str:
+        """Every resource path hangs below this: `…/SI/API/api/`."""
+        return f"{self.base_url}API/api/"
+
+    @property
+    def fingerprint(self) -> str:
+        return self.credentials.fingerprint(self.token_url, self.scope or "")

@@ -1,0 +1,400 @@
+"""One pooled HTTP session to Minimax: tokens, retries, call accounting and typed errors.
+
+Retries follow what a request may have done at the service:
+- GET, PUT and DELETE are retried on 429 (after its Retry-After, capped), on 500/502/503/504,
+  on connection errors, timeouts and truncated answers, with exponential backoff and jitter. A
+  PUT carries a RowVersion, so a repeated one cannot apply twice.
+- POST is retried only when it surely never reached the service (refused connection, connect
+  timeout, 429). Any other failure may have created the record: it is reported as
+  `MinimaxAmbiguousWriteError`, and the caller decides (see MinimaxClient.create's match_on).
+- A 401 renews the token once and repeats the call once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+import tenacity
+from requests.adapters import HTTPAdapter
+
+from .auth import TokenSource, token_source
+from .config import ClientConfig
+from .errors import (
+    MinimaxAmbiguousWriteError,
+    MinimaxAuthError,
+    MinimaxCallBudgetError,
+    MinimaxConcurrencyError,
+    MinimaxConfigurationError,
+    MinimaxError,
+    MinimaxNotFoundError,
+    MinimaxRateLimitError,
+    MinimaxResponseError,
+    MinimaxServerError,
+    MinimaxValidationError,
+)
+from .guard import LockoutGuard, SharedGuardStore, default_guard_dir
+from .messages import field_errors, server_words
+
+log = logging.getLogger("airflow_provider_minimax.client")
+
+CONCURRENCY_TEXT = "record changed by another action"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+USER_AGENT = "airflow-provider-minimax"
+
+
+@dataclass
+class CallStats:
+    """What a client spent: the numbers users ask about, and Minimax counts."""
+
+    api_calls: int = 0  # requests sent to the API, retries included
+    token_requests: int = 0
+    retries: int = 0
+    pages: int = 0
+    rows: int = 0
+    seconds: float = 0.0  # waiting for API answers
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, **amounts: float) -> None:
+        with self._lock:
+            for name, amount in amounts.items():
+                setattr(self, name, getattr(self, name) + amount)
+
+    def as_dict(self) -> dict[str, float]:
+        with self._lock:
+            return {
+                "api_calls": self.api_calls,
+                "token_requests": self.token_requests,
+                "retries": self.retries,
+                "pages": self.pages,
+                "rows": self.rows,
+                "seconds": round(self.seconds, 3),
+            }
+
+
+class _RetryableAnswer(Exception):
+    """An answer worth another attempt; carries it so the last one can be reported."""
+
+    def __init__(self, response: requests.Response) -> None:
+        self.response = response
+        super().__init__(response.status_code)
+
+
+def new_session(pool_size: int) -> requests.Session:
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(pool_size, 4), max_retries=0)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    session.headers["User-Agent"] = USER_AGENT
+    session.headers["Accept"] = "application/json"
+    return session
+
+
+def _never_sent(error: BaseException) -> bool:
+    """True when a failed request surely never reached the service (safe to send again).
+
+    requests wraps urllib3's errors, which wrap the socket's: walk the whole chain.
+    """
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    pending: list[BaseException] = [error]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ConnectionRefusedError) or type(current).__name__ in (
+            "NewConnectionError",
+            "ConnectTimeoutError",
+        ):
+            return True
+        linked = (current.__cause__, current.__context__, getattr(current, "reason", None))
+        pending += [item for item in (*linked, *current.args) if isinstance(item, BaseException)]
+    return False
+
+
+class Transport:
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        session: requests.Session | None = None,
+        guard_store: SharedGuardStore | None = None,
+        on_token: Callable[[str], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.config = config
+        self.session = session or new_session(config.max_workers)
+        self.tokens: TokenSource = token_source(config)
+        self.guard = LockoutGuard(
+            config.fingerprint,
+            config.credentials.username,
+            config.token_url,
+            config.guard_dir or default_guard_dir(),
+            guard_store,
+        )
+        self.stats = CallStats()
+        self._on_token = on_token
+        self._announced: set[str] = set()
+        self._sleep = sleep
+
+    # -- addresses ------------------------------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        """`orgs/1/customers` -> absolute URL; absolute URLs must be this service's."""
+        if "://" in path:
+            if not path.lower().startswith(self.config.api_root.lower()):
+                raise MinimaxConfigurationError(
+                    f"{path!r} is not an address of this Minimax service ({self.config.api_root})."
+                )
+            return path.split("?", 1)[0]
+        return self.config.api_root + path.lstrip("/")
+
+    def relative(self, url: str) -> str:
+        """The part of a URL below the API root, for messages and logs."""
+        return url[len(self.config.api_root) :] if url.startswith(self.config.api_root) else url
+
+    # -- tokens -----------------------------------------------------------------------------------
+
+    def token(self, stale: str | None = None) -> str:
+        value = self.tokens.token(
+            self.session,
+            self.guard,
+            on_request=lambda: self.stats.add(token_requests=1),
+            stale=stale,
+        )
+        if value not in self._announced:
+            self._announced.add(value)
+            if self._on_token is not None:
+                self._on_token(value)  # the hook masks it in Airflow's logs
+        return value
+
+    # -- requests ---------------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+    ) -> requests.Response:
+        """Send with retries as the module explains; a 2xx answer, or a typed MinimaxError."""
+        url = self.url(path)
+        where = self.relative(url)
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.config.max_retries + 1),
+            wait=self._wait,
+            retry=tenacity.retry_if_exception(lambda error: self._retryable(method, error)),
+            before_sleep=lambda state: self._before_sleep(method, where, state),
+            sleep=self._sleep,
+            reraise=True,
+        )
+        try:
+            response: requests.Response = retrying(self._attempt, method, url, params, json)
+        except _RetryableAnswer as last:
+            response = last.response
+        except requests.RequestException as error:
+            raise self._connection_error(method, where, error) from None
+        if response.status_code >= 300:
+            raise self.error_for(response, method, where)
+        return response
+
+    def json(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.request(method, path, **kwargs)
+        return decode_json(response, method, self.relative(response.url or self.url(path)))
+
+    def _attempt(
+        self, method: str, url: str, params: dict[str, Any] | None, body: Any
+    ) -> requests.Response:
+        token = self.token()
+        response = self._send(method, url, params, body, token)
+        if response.status_code == 401:
+            log.info("Minimax refused the token for %s %s; renewing it once", method, url)
+            response = self._send(method, url, params, body, self.token(stale=token))
+        if response.status_code in RETRY_STATUSES and (
+            method != "POST" or response.status_code == 429
+        ):
+            raise _RetryableAnswer(response)
+        return response
+
+    def _send(
+        self, method: str, url: str, params: dict[str, Any] | None, body: Any, token: str
+    ) -> requests.Response:
+        self._spend_call()
+        started = time.perf_counter()
+        try:
+            response = self.session.request(
+                method,
+                url,
+                params=params,
+                json=body,
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=self.config.timeout,
+            )
+        finally:
+            self.stats.add(seconds=time.perf_counter() - started)
+        log.debug(
+            "Minimax %s %s -> %s in %.3f s",
+            method,
+            self.relative(url),
+            response.status_code,
+            time.perf_counter() - started,
+        )
+        return response
+
+    def _spend_call(self) -> None:
+        budget = self.config.max_calls
+        with self.stats._lock:
+            if budget is not None and self.stats.api_calls >= budget:
+                raise MinimaxCallBudgetError(
+                    f"This client may make {budget} API calls (max_calls) and has made them all; "
+                    "nothing more was sent. Minimax allows about 1,000 calls per organisation a "
+                    "day: raise max_calls in the connection's extra if this run needs more."
+                )
+            self.stats.api_calls += 1
+
+    def _retryable(self, method: str, error: BaseException) -> bool:
+        if isinstance(error, _RetryableAnswer):
+            return True
+        if isinstance(error, MinimaxError):
+            return False
+        if isinstance(error, requests.RequestException):
+            return method != "POST" or _never_sent(error)
+        return False
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, _RetryableAnswer):
+            retry_after = _retry_after(error.response)
+            if retry_after is not None:
+                return min(retry_after, self.config.retry_after_cap)
+        exponential = tenacity.wait_random_exponential(
+            multiplier=self.config.backoff_initial, max=self.config.backoff_max
+        )
+        return float(exponential(state))
+
+    def _before_sleep(self, method: str, where: str, state: tenacity.RetryCallState) -> None:
+        self.stats.add(retries=1)
+        error = state.outcome.exception() if state.outcome else None
+        reason = (
+            f"HTTP {error.response.status_code}"
+            if isinstance(error, _RetryableAnswer)
+            else type(error).__name__
+        )
+        seconds = state.next_action.sleep if state.next_action else 0.0
+        log.warning(
+            "Minimax %s %s failed (%s); retry %d of %d in %.1f s",
+            method,
+            where,
+            reason,
+            state.attempt_number,
+            self.config.max_retries,
+            seconds,
+        )
+
+    # -- errors -----------------------------------------------------------------------------------
+
+    def _connection_error(self, method: str, where: str, error: BaseException) -> MinimaxError:
+        kind = type(error).__name__
+        if method == "POST" and not _never_sent(error):
+            return MinimaxAmbiguousWriteError(
+                f"The connection failed ({kind}) after the request was sent: Minimax may or may "
+                "not have stored it. It was not sent again.",
+                method=method,
+                path=where,
+            )
+        return MinimaxServerError(
+            f"Could not get an answer from Minimax ({kind}) after {self.config.max_retries + 1} "
+            "attempts.",
+            method=method,
+            path=where,
+        )
+
+    def error_for(self, response: requests.Response, method: str, where: str) -> MinimaxError:
+        status = response.status_code
+        words = server_words(response)
+        context: dict[str, Any] = {
+            "method": method,
+            "path": where,
+            "status": status,
+            "server_message": words,
+        }
+        if CONCURRENCY_TEXT in words.lower():
+            return MinimaxConcurrencyError(
+                f"The record changed since its RowVersion was read: {words}", **context
+            )
+        if status == 400 or status == 422:
+            fields = field_errors(response)
+            return MinimaxValidationError(
+                f"Minimax refused the data: {words}", field_errors=fields, **context
+            )
+        if status == 401:
+            return MinimaxAuthError(f"Minimax refused the access token: {words}", **context)
+        if status == 403:
+            return MinimaxAuthError(f"Minimax refused access: {words}", **context)
+        if status == 404:
+            return MinimaxNotFoundError(f"Not found: {words}", **context)
+        if status == 405:
+            return MinimaxConfigurationError(
+                f"Minimax does not allow {method} here: {words}", **context
+            )
+        if status == 429:
+            return MinimaxRateLimitError(
+                f"Minimax's request limit was reached: {words}",
+                retry_after=_retry_after(response),
+                **context,
+            )
+        if status >= 500 and method == "POST":
+            return MinimaxAmbiguousWriteError(
+                f"Minimax failed while handling the request ({words}); it may or may not have "
+                "stored it. It was not sent again.",
+                **context,
+            )
+        if status >= 500:
+            return MinimaxServerError(f"Minimax failed: {words}", **context)
+        return MinimaxError(f"Unexpected answer from Minimax: {words}", **context)
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def decode_json(response: requests.Response, method: str, where: str) -> Any:
+    """The answer's JSON, or a MinimaxResponseError that says what came instead."""
+    if not response.content:
+        raise MinimaxResponseError(
+            f"Minimax answered HTTP {response.status_code} with an empty body where JSON was "
+            "expected.",
+            method=method,
+            path=where,
+            status=response.status_code,
+        )
+    try:
+        return response.json()
+    except ValueError:
+        kind = response.headers.get("Content-Type", "unknown content type")
+        raise MinimaxResponseError(
+            f"Minimax answered with {kind}, not JSON: {server_words(response)}",
+            method=method,
+            path=where,
+            status=response.status_code,
+        ) from None
+
+
+def quote_segment(value: str) -> str:
+    """A value inside a path segment such as `code(…)`: every reserved character escaped."""
+    return urllib.parse.quote(value, safe="")
