@@ -9,17 +9,78 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from typing import Any
 
 _AIRFLOW_HOME = tempfile.mkdtemp(prefix="minimax-airflow-home-")
 os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+# The lock-out guard remembers refused logins in the user's cache directory: keep tests' apart.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="minimax-cache-")
 os.environ.pop("AIRFLOW_CONN_MINIMAX_DEFAULT", None)
 
 import pytest  # noqa: E402 (after the environment is set)
 
+from airflow_provider_minimax.client import ClientConfig, Credentials, MinimaxClient  # noqa: E402
+from airflow_provider_minimax.client.auth import forget_tokens  # noqa: E402
+from airflow_provider_minimax.client.guard import forget_in_process  # noqa: E402
 from airflow_provider_minimax.sandbox import Sandbox  # noqa: E402
 
 from .support import Api  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state() -> Iterator[None]:
+    """Tokens and refused logins are process-wide by design; each test starts without them."""
+    forget_tokens()
+    forget_in_process()
+    yield
+    forget_tokens()
+    forget_in_process()
+
+
+@pytest.fixture(scope="session")
+def airflow_db() -> str:
+    """`airflow db migrate`, once per test run, in the run's private AIRFLOW_HOME."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    airflow = Path(sys.executable).parent / "airflow"
+    subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True, timeout=600)
+    return _AIRFLOW_HOME
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """The waits a client asked for (recorded instead of slept, so retry tests are fast)."""
+    return []
+
+
+@pytest.fixture
+def make_client(minimax_sandbox: Sandbox, tmp_path: Any, sleeps: list[float]) -> Any:
+    """A MinimaxClient for the sandbox; keyword arguments override ClientConfig fields."""
+    made: list[MinimaxClient] = []
+
+    def make(**overrides: Any) -> MinimaxClient:
+        creds = minimax_sandbox.settings.credentials
+        credentials = overrides.pop(
+            "credentials",
+            Credentials(creds.client_id, creds.client_secret, creds.username, creds.password),
+        )
+        options: dict[str, Any] = {
+            "base_url": minimax_sandbox.base_url,
+            "organisation_id": 123,
+            "guard_dir": tmp_path / "guard",
+            "backoff_initial": 0.01,
+            "backoff_max": 0.05,
+        } | overrides
+        client = MinimaxClient(ClientConfig(credentials, **options), sleep=sleeps.append)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.close()
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import copy
 import datetime
 import difflib
 import logging
+import random
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -429,6 +430,8 @@ class MinimaxClient:
                 if strict or attempt == UPDATE_ATTEMPTS:
                     raise
                 log.info("Minimax %s changed while updating; reading it again", path)
+                # A short random pause, so that writers racing for one record fall out of step.
+                time.sleep(random.uniform(0, 0.05 * attempt))
                 continue
             return self._record("GET", path)
         raise AssertionError("unreachable")  # pragma: no cover

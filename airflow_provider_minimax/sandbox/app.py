@@ -138,14 +138,10 @@ class Sandbox:
         if self.store.writes:
             self.reset()
             return
+        # Everything but the data is rebuilt: settings, faults, tokens, locks, budget, counters.
         self.settings = dataclasses.replace(self._initial_settings)
-        self.service.settings = self.settings
-        self.faults.clear()
-        for rule in self._initial_faults:
-            self.faults.add(dataclasses.replace(rule))
-        self.service.authority.unlock()
-        self.service.reset_budget()
-        self.reset_stats()
+        self.faults = FaultInjector([dataclasses.replace(r) for r in self._initial_faults])
+        self.service = Service(self.settings, self.store, self.faults)
 
     def add_fault(self, rule: FaultRule) -> FaultRule:
         self.faults.add(rule)
