@@ -104,7 +104,12 @@ def config_from_connection(conn: Any, organisation_id: int | str | None = None) 
                 f"Connection {conn.conn_id}: extra {name} must be a number, not {value!r}."
             ) from None
     if organisation_id not in (None, ""):
-        options["organisation_id"] = int(organisation_id)
+        try:
+            options["organisation_id"] = int(organisation_id)
+        except (TypeError, ValueError):
+            raise MinimaxConfigurationError(
+                f"organisation_id must be a number, not {organisation_id!r}."
+            ) from None
     guard_dir = _extra(extra, "guard_dir")
     try:
         credentials = Credentials(
@@ -125,11 +130,20 @@ def config_from_connection(conn: Any, organisation_id: int | str | None = None) 
 
 
 def _base_url(conn: Any, country: str | None) -> str:
-    from airflow_provider_minimax.client.config import normalise_base_url
+    """The base URL from the Host field; a bare host name (URI-form connections) is completed.
 
-    host = conn.host or ""
-    if host and "://" not in host:  # a bare host name in the Host field
-        host = f"{conn.schema or 'https'}://{host}{':' + str(conn.port) if conn.port else ''}/"
+    `minimax://user:pw@moj.minimax.si/SI` arrives as host `moj.minimax.si` and schema `SI`.
+    """
+    from airflow_provider_minimax.client.config import COUNTRY_BASE_URLS, normalise_base_url
+
+    host = (conn.host or "").strip()
+    if host and "://" not in host:
+        scheme = "http" if host in ("localhost", "127.0.0.1", "::1") else "https"
+        segment = (conn.schema or "").strip("/").upper()
+        if segment not in COUNTRY_BASE_URLS:
+            segment = (country or "SI").upper()
+        port = f":{conn.port}" if conn.port else ""
+        host = f"{scheme}://{host}{port}/{segment}/"
     return normalise_base_url(host or None, country)
 
 
