@@ -9,6 +9,17 @@ import requests
 from airflow_provider_minimax.sandbox import Sandbox
 
 ORG = 123
+# The connection form's extra fields, as a DAG author sees them in the Airflow UI.
+FORM_FIELDS = (
+    "client_id",
+    "client_secret",
+    "organisation_id",
+    "country",
+    "scope",
+    "page_size",
+    "timeout",
+    "max_retries",
+)
 
 
 class Api:

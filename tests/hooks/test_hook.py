@@ -25,6 +25,7 @@ from airflow_provider_minimax.client.guard import forget_in_process
 from airflow_provider_minimax.get_provider_info import get_provider_info
 from airflow_provider_minimax.hooks.minimax import MinimaxHook, VariableGuardStore
 from airflow_provider_minimax.sandbox import Sandbox
+from tests.support import FORM_FIELDS
 
 CONN_ENV = "AIRFLOW_CONN_MINIMAX_DEFAULT"
 
@@ -493,16 +494,7 @@ def test_ui_field_behaviour_mirrors_provider_info() -> None:
 def test_connection_form_widgets_mirror_conn_fields() -> None:
     """Widgets for every conn-field where WTForms exists; {} where it does not (Airflow 3)."""
     fields = minimax_connection_type()["conn-fields"]
-    assert set(fields) == {
-        "client_id",
-        "client_secret",
-        "organisation_id",
-        "country",
-        "scope",
-        "page_size",
-        "timeout",
-        "max_retries",
-    }
+    assert set(fields) == set(FORM_FIELDS)
     assert fields["client_secret"]["schema"]["format"] == "password"
     widgets = MinimaxHook.get_connection_form_widgets()
     if importlib.util.find_spec("wtforms") is None:

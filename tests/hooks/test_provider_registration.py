@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests.support import FORM_FIELDS
+
 HOOK_CLASS = "airflow_provider_minimax.hooks.minimax.MinimaxHook"
 
 
@@ -56,19 +58,7 @@ def test_providers_manager_exposes_the_connection_form() -> None:
         for name, info in manager.connection_form_widgets.items()
         if name.startswith("extra__minimax__")
     }
-    assert set(widgets) == {
-        f"extra__minimax__{field}"
-        for field in (
-            "client_id",
-            "client_secret",
-            "organisation_id",
-            "country",
-            "scope",
-            "page_size",
-            "timeout",
-            "max_retries",
-        )
-    }
+    assert set(widgets) == {f"extra__minimax__{field}" for field in FORM_FIELDS}
     assert widgets["extra__minimax__client_secret"].is_sensitive is True
     assert widgets["extra__minimax__client_id"].is_sensitive is False
     assert all(info.hook_class_name == HOOK_CLASS for info in widgets.values())
