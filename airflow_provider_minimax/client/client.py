@@ -32,8 +32,9 @@ from .errors import (
 )
 from .guard import SharedGuardStore
 from .pagination import Page, PageReader, read_page
-from .resources import Resource, ResourcePath, resolve
+from .resources import ACTION_OUTCOMES, Resource, ResourcePath, resolve
 from .transport import CallStats, Transport, decode_json, quote_segment
+from .values import same_value
 
 log = logging.getLogger("airflow_provider_minimax.client")
 
@@ -51,19 +52,6 @@ def format_filter(value: Any) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
-
-
-def _same(expected: Any, actual: Any) -> bool:
-    """Does a stored value equal what a payload said (references by ID, dates by day)?"""
-    if isinstance(expected, Mapping) and "ID" in expected:
-        return isinstance(actual, Mapping) and actual.get("ID") == expected["ID"]
-    if isinstance(expected, str) and isinstance(actual, str):
-        if len(expected) == 10 and actual.startswith(expected + "T"):
-            return True
-        return expected == actual
-    if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
-        return abs(float(expected) - float(actual)) < 1e-9
-    return bool(expected == actual)
 
 
 class MinimaxClient:
@@ -345,7 +333,7 @@ class MinimaxClient:
                 record = self.get_by_code(resource, code, organisation_id=org)
             except MinimaxNotFoundError:
                 return None
-            return record if all(_same(v, record.get(k)) for k, v in values.items()) else None
+            return record if all(same_value(v, record.get(k)) for k, v in values.items()) else None
         return self._search_match(resolved, org, values)
 
     def _search_match(
@@ -363,11 +351,11 @@ class MinimaxClient:
                     "DocumentReference."
                 )
             comparable = {k: v for k, v in values.items() if k in row}
-            if not all(_same(v, row.get(k)) for k, v in comparable.items()):
+            if not all(same_value(v, row.get(k)) for k, v in comparable.items()):
                 continue
             if len(comparable) < len(values) and id_field:
                 row = self.get(resolved.path, row[id_field], organisation_id=org)
-                if not all(_same(v, row.get(k)) for k, v in values.items()):
+                if not all(same_value(v, row.get(k)) for k, v in values.items()):
                     continue
             matches.append(row)
         if len(matches) > 1 and id_field:
@@ -452,20 +440,47 @@ class MinimaxClient:
         action: str,
         *,
         row_version: str | None = None,
+        skip_if_done: bool = False,
         organisation_id: int | str | None = None,
         **params: Any,
     ) -> Any:
         """Run a document action (`issue`, `generatepdf`, …) and return the answer's `Data`.
 
         The RowVersion is read first when not given; it travels URL-encoded (it holds + / =).
+        With `skip_if_done`, an action whose work the record already shows (an issued invoice,
+        a confirmed order) is not run again: the record is returned, or for
+        `issueAndGeneratepdf` only the PDF is made. Reruns of a DAG then succeed.
         """
         resolved, org, base = self._where(resource, organisation_id)
         name, method = resolved.resource.action_name(action)
         self._reachable(org)
         path = f"{base}/{_record_id(record_id)}"
+        outcome = ACTION_OUTCOMES.get((resolved.resource.name, name.lower()))
+        current: Record | None = None
+        if (skip_if_done and outcome) or (
+            row_version is None and resolved.resource.action_needs_row_version
+        ):
+            current = self._record("GET", path)
+            row_version = row_version or current.get("RowVersion")
+        if (
+            skip_if_done
+            and outcome is not None
+            and current is not None
+            and current.get(outcome.field) in outcome.values
+        ):
+            if outcome.instead is None:
+                log.info(
+                    "Minimax %s: %s already done (%s %s)",
+                    path,
+                    name,
+                    outcome.field,
+                    current.get(outcome.field),
+                )
+                return current
+            log.info("Minimax %s: %s already done; running %s", path, name, outcome.instead)
+            name, method = resolved.resource.action_name(outcome.instead)
+            row_version = current.get("RowVersion")
         query = {key: format_filter(value) for key, value in params.items() if value is not None}
-        if row_version is None and resolved.resource.action_needs_row_version:
-            row_version = self._record("GET", path).get("RowVersion")
         if row_version is not None:
             query["rowVersion"] = row_version
         response = self.transport.request(method, f"{path}/actions/{name}", params=query)
@@ -475,6 +490,60 @@ class MinimaxClient:
                 f"The answer to action {name} has no Data.", method=method, path=path
             )
         return body["Data"]
+
+    # -- helpers for tasks that wait and report --------------------------------------------------
+
+    def record_url(
+        self, resource: str, record_id: int | str, *, organisation_id: int | str | None = None
+    ) -> str:
+        """The record's absolute URL, as a create's Location names it."""
+        _, _, base = self._where(resource, organisation_id)
+        return f"{self.config.api_root}{base}/{_record_id(record_id)}"
+
+    def lookup(
+        self,
+        resource: str,
+        *,
+        record_id: int | str | None = None,
+        code: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+        organisation_id: int | str | None = None,
+    ) -> Record | None:
+        """The record named by ID, code or list filters, in full; None while it does not exist.
+
+        Exactly one of `record_id`, `code` and `filters` is given. Filters that select several
+        records are an error: a wait must be for one record.
+        """
+        given = [
+            name
+            for name, value in (("id", record_id), ("code", code), ("filters", filters))
+            if value not in (None, "", {})
+        ]
+        if len(given) != 1:
+            raise MinimaxConfigurationError(
+                f"Name the record by exactly one of id, code or filters (got {given or 'none'})."
+            )
+        resolved, org, _ = self._where(resource, organisation_id)
+        try:
+            if record_id not in (None, ""):
+                return self.get(resource, record_id, organisation_id=org)
+            if code:
+                return self.get_by_code(resource, code, organisation_id=org)
+        except MinimaxNotFoundError:
+            return None
+        rows = list(self.list(resource, organisation_id=org, **dict(filters or {})))
+        if not rows:
+            return None
+        id_field = resolved.resource.id_field
+        if len(rows) > 1:
+            ids = ", ".join(str(row.get(id_field or "")) for row in rows[:10])
+            raise MinimaxConfigurationError(
+                f"The filters {dict(filters or {})} select {len(rows)} {resolved.resource.name} "
+                f"records ({ids}…); name one record."
+            )
+        if id_field is None:
+            return rows[0]
+        return self.get(resource, rows[0][id_field], organisation_id=org)
 
 
 def _record_id(record_id: int | str) -> int:

@@ -147,6 +147,13 @@ def _base_url(conn: Any, country: str | None) -> str:
     return normalise_base_url(host or None, country)
 
 
+def client_for(config: ClientConfig) -> MinimaxClient:
+    """A client as Airflow wants it: secrets masked in logs, refused logins shared by Variable."""
+    mask_secret(config.credentials.password)
+    mask_secret(config.credentials.client_secret)
+    return MinimaxClient(config, guard_store=VariableGuardStore(), on_token=mask_secret)
+
+
 class MinimaxHook(BaseHook):
     """Talk to Minimax through an Airflow connection.
 
@@ -193,14 +200,11 @@ class MinimaxHook(BaseHook):
     @cached_property
     def config(self) -> ClientConfig:
         conn = self.get_connection(self.minimax_conn_id)
-        config = config_from_connection(conn, self.organisation_id)
-        mask_secret(config.credentials.password)
-        mask_secret(config.credentials.client_secret)
-        return config
+        return config_from_connection(conn, self.organisation_id)
 
     @cached_property
     def client(self) -> MinimaxClient:
-        return MinimaxClient(self.config, guard_store=VariableGuardStore(), on_token=mask_secret)
+        return client_for(self.config)
 
     def get_conn(self) -> MinimaxClient:
         """The configured client (one pooled session, one connection read, per hook)."""
@@ -268,6 +272,7 @@ class MinimaxHook(BaseHook):
         action: str,
         *,
         row_version: str | None = None,
+        skip_if_done: bool = False,
         **params: Any,
     ) -> Any:
         return self.client.action(
@@ -275,9 +280,26 @@ class MinimaxHook(BaseHook):
             id,
             action,
             row_version=row_version,
+            skip_if_done=skip_if_done,
             organisation_id=self.organisation_id,
             **params,
         )
+
+    def lookup(
+        self,
+        resource: str,
+        *,
+        id: int | str | None = None,
+        code: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ) -> Record | None:
+        """The record by ID, code or filters, in full; None while it does not exist."""
+        return self.client.lookup(
+            resource, record_id=id, code=code, filters=filters, organisation_id=self.organisation_id
+        )
+
+    def record_url(self, resource: str, id: int | str) -> str:
+        return self.client.record_url(resource, id, organisation_id=self.organisation_id)
 
     def test_connection(self) -> tuple[bool, str]:
         """Get a token and list the organisations the login reaches."""
