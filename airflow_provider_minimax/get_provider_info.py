@@ -87,6 +87,27 @@ def get_provider_info() -> dict[str, Any]:
                 "tags": ["service"],
             }
         ],
+        "operators": [
+            {
+                "integration-name": "Minimax",
+                "python-modules": [
+                    "airflow_provider_minimax.operators.records",
+                    "airflow_provider_minimax.operators.action",
+                ],
+            }
+        ],
+        "sensors": [
+            {
+                "integration-name": "Minimax",
+                "python-modules": ["airflow_provider_minimax.sensors.record"],
+            }
+        ],
+        "triggers": [
+            {
+                "integration-name": "Minimax",
+                "python-modules": ["airflow_provider_minimax.triggers.record"],
+            }
+        ],
         "hooks": [
             {
                 "integration-name": "Minimax",

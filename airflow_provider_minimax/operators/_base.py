@@ -1,0 +1,140 @@
+"""What every Minimax task shares: the hook, argument parsing, one log line per call, failures.
+
+Importing this module must stay cheap (DAG files are parsed every few seconds): the hook, the
+client and requests are imported only when a task runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import time
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from airflow.providers.common.compat.sdk import AirflowFailException, BaseOperator
+
+if TYPE_CHECKING:
+    from airflow_provider_minimax.hooks.minimax import MinimaxHook
+
+T = TypeVar("T")
+
+# Errors that an Airflow retry cannot cure: the task fails at once, without retries. A lost
+# create answer (MinimaxAmbiguousWriteError) is among them: retrying it blindly could double it.
+FATAL_ERRORS = (
+    "MinimaxConfigurationError",
+    "MinimaxValidationError",
+    "MinimaxConcurrencyError",
+    "MinimaxAmbiguousWriteError",
+    "MinimaxLockoutGuardError",
+    "MinimaxCallBudgetError",
+)
+
+
+def parse_mapping(value: Any, field: str, *, allow_none: bool = False) -> dict[str, Any] | None:
+    """A dict from a dict, or from rendered JSON text (a Python literal is accepted too)."""
+    if value is None or value == "":
+        if allow_none:
+            return None
+        raise AirflowFailException(f"{field} is required: give a mapping of fields or JSON text.")
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, (str, bytes)):
+        parsed = _parse_text(value, field)
+        if isinstance(parsed, Mapping):
+            return dict(parsed)
+        raise AirflowFailException(
+            f"{field} must be a JSON object (a mapping of fields); it rendered to "
+            f"{type(parsed).__name__}: {str(value)[:200]!r}"
+        )
+    raise AirflowFailException(
+        f"{field} must be a mapping of fields or JSON text, not {type(value).__name__}."
+    )
+
+
+def parse_list(value: Any, field: str) -> list[str] | None:
+    """A list of names from a list, a JSON list, or comma-separated text."""
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            value = _parse_text(text, field)
+        else:
+            return [part.strip() for part in text.split(",") if part.strip()]
+    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+        return list(value)
+    raise AirflowFailException(f"{field} must be a name or a list of names, not {value!r}.")
+
+
+def _parse_text(value: str | bytes, field: str) -> Any:
+    text = value.decode() if isinstance(value, bytes) else value
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        # Jinja renders a dict pulled from XCom as its Python repr; accept that too.
+        try:
+            return ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            raise AirflowFailException(
+                f"{field} is not valid JSON ({error.msg} at line {error.lineno} column "
+                f"{error.colno}): {text[:200]!r}"
+            ) from None
+
+
+class MinimaxBaseOperator(BaseOperator):
+    """Base of the Minimax operators.
+
+    :param minimax_conn_id: the Airflow connection of type `minimax`.
+    :param organisation_id: the organisation to work in (default: the connection's).
+    """
+
+    def __init__(
+        self,
+        *,
+        minimax_conn_id: str = "minimax_default",
+        organisation_id: int | str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.minimax_conn_id = minimax_conn_id
+        self.organisation_id = organisation_id
+
+    @cached_property
+    def hook(self) -> MinimaxHook:
+        from airflow_provider_minimax.hooks.minimax import MinimaxHook
+
+        return MinimaxHook(
+            minimax_conn_id=self.minimax_conn_id, organisation_id=self.organisation_id
+        )
+
+    def call(self, what: str, function: Callable[[], T], describe: Callable[[T], str]) -> T:
+        """Run one hook call, logging one line with what happened and how long it took."""
+        return logged_call(self, what, function, describe)
+
+
+def logged_call(task: Any, what: str, function: Callable[[], T], describe: Callable[[T], str]) -> T:
+    """Run one call of `task.hook`; one log line per call; failures no retry cures fail at once."""
+    from airflow_provider_minimax.client import MinimaxError
+
+    stats = task.hook.get_conn().stats
+    calls_before = stats.api_calls
+    started = time.perf_counter()
+    try:
+        result = function()
+    except MinimaxError as error:
+        task.log.error(
+            "Minimax %s failed after %.3f s: %s", what, time.perf_counter() - started, error
+        )
+        if type(error).__name__ in FATAL_ERRORS:
+            raise AirflowFailException(f"Minimax {what}: {error}") from error
+        raise
+    task.log.info(
+        "Minimax %s: %s in %.3f s (%d API calls)",
+        what,
+        describe(result),
+        time.perf_counter() - started,
+        stats.api_calls - calls_before,
+    )
+    return result
