@@ -154,3 +154,91 @@ def test_importing_the_hook_dag_makes_no_http_call(
     stats = minimax_sandbox.stats()
     assert stats["token_requests"] == 0
     assert not stats["by_route"]
+
+
+WEBSHOP_DAG = EXAMPLE_DAGS / "minimax_webshop_invoice.py"
+UPDATE_DAG = EXAMPLE_DAGS / "minimax_update_customer.py"
+
+
+def records_where(sandbox: Sandbox, kind: str, field: str, value: Any) -> list[Any]:
+    with sandbox.store.lock:
+        table = sandbox.store.organisations[123].tables[kind]
+        return [dict(r) for r in table.records.values() if r.get(field) == value]
+
+
+def test_webshop_dag_invoices_once_keeps_the_pdf_and_waits_for_payment(
+    example_bundle: None, minimax_connection: str, minimax_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """Order -> customer, items, invoice (VAT and currency by code), PDF on disk, paid; a rerun
+    of the same order doubles nothing and only makes the PDF again."""
+    dag = dag_bag(WEBSHOP_DAG)["minimax_webshop_invoice"]
+    conf = {"pdf_dir": str(tmp_path / "pdf")}
+    first = dag.test(logical_date=None, run_conf=conf)
+    assert first.state == "success"
+    values = xcoms(first)
+    pdf = tmp_path / "pdf" / "WS-2025-1001.pdf"
+    assert values["issue_and_pdf"]["path"].endswith("WS-2025-1001.pdf")
+    content = pdf.read_bytes()
+    assert content.startswith(b"%PDF-1.") and content.rstrip().endswith(b"%%EOF")
+    assert values["issue_and_pdf"]["bytes"] == len(content)
+    assert "AttachmentData" not in json.dumps(values)
+    assert values["wait_until_paid"]["PaymentStatus"] == "Placan"
+
+    [invoice] = records_where(
+        minimax_sandbox, "issuedinvoices", "DocumentReference", "WS-2025-1001"
+    )
+    assert invoice["Status"] == "I"
+    assert invoice["PaymentStatus"] == "Placan"
+    percents = sorted(row["VATPercent"] for row in invoice["IssuedInvoiceRows"])
+    assert percents == [9.5, 22.0]  # rates resolved by code S and N, not hard-coded
+    assert invoice["Currency"]["Name"] == "Evro"
+    # 3 x 18.50 at 9.5 % and 6 x 7.90 at 22 %: rounded per rate as on a Slovenian invoice.
+    assert invoice["InvoiceValue"] == round(55.5 + 5.27 + 47.4 + 10.43, 2)
+
+    second = dag.test(logical_date=None, run_conf=conf)
+    assert second.state == "success"
+    assert len(records_where(minimax_sandbox, "customers", "Code", "WEB-C-1001")) == 1
+    assert len(records_where(minimax_sandbox, "items", "Code", "WEB-KAVA-1KG")) == 1
+    assert (
+        len(records_where(minimax_sandbox, "issuedinvoices", "DocumentReference", "WS-2025-1001"))
+        == 1
+    )
+    assert xcoms(second)["create_invoice"]["id"] == values["create_invoice"]["id"]
+
+
+def test_webshop_dag_reads_the_order_from_a_json_file(
+    example_bundle: None, minimax_connection: str, minimax_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """`order_file` names a JSON file that replaces the params' order."""
+    module = load_module(WEBSHOP_DAG)
+    order = json.loads(json.dumps(module.ORDER)) | {"order_id": "WS-FILE-7"}
+    order_file = tmp_path / "order.json"
+    order_file.write_text(json.dumps(order), "utf-8")
+    dag = dag_bag(WEBSHOP_DAG)["minimax_webshop_invoice"]
+    run_ = dag.test(
+        logical_date=None, run_conf={"order_file": str(order_file), "pdf_dir": str(tmp_path)}
+    )
+    assert run_.state == "success"
+    assert (tmp_path / "WS-FILE-7.pdf").exists()
+    assert records_where(minimax_sandbox, "issuedinvoices", "DocumentReference", "WS-FILE-7")
+
+
+def test_update_dag_changes_the_fields_it_names_and_no_other(
+    example_bundle: None, minimax_connection: str, minimax_sandbox: Sandbox
+) -> None:
+    """The update applies the run's changes with the RowVersion it read; the rest of the record
+    is left as it was. (Another writer in between: tests/operators, on_conflict="retry".)"""
+    dag = dag_bag(UPDATE_DAG)["minimax_update_customer"]
+    [before] = records_where(minimax_sandbox, "customers", "Code", "00001")
+    run_ = dag.test(logical_date=None, run_conf={"code": "00001", "changes": {"City": "Bled"}})
+    assert run_.state == "success"
+    [after] = records_where(minimax_sandbox, "customers", "Code", "00001")
+    assert after["City"] == "Bled"
+    unchanged = {
+        k: v for k, v in before.items() if k not in ("City", "RowVersion", "RecordDtModified")
+    }
+    assert {k: after[k] for k in unchanged} == unchanged
+    assert xcoms(run_)["update_customer"] == {
+        "id": after["CustomerId"],
+        "row_version": after["RowVersion"],
+    }
