@@ -184,10 +184,14 @@ class MinimaxClient:
         **filters: Any,
     ) -> Iterator[Record]:
         """Every row of every page, lazily; raises if the rows do not add up to TotalRows."""
-        _, _, path = self._where(resource, organisation_id)
+        resolved, _, path = self._where(resource, organisation_id)
         size = self._page_size(page_size)
         workers = max_workers or self.config.max_workers
-        query = {name: format_filter(value) for name, value in filters.items() if value is not None}
+        query = {
+            resolved.resource.filter_name(name): format_filter(value)
+            for name, value in filters.items()
+            if value is not None
+        }
         return self._pages(path, query, size, workers)
 
     def sync_candidates(

@@ -29,6 +29,25 @@ class Resource:
     updatable: bool = False
     deletable: bool = False
     reference_data: bool = False  # small, slowly changing: exported whole ("full" mode)
+    filters: tuple[str, ...] = ()  # list filters the vendor documents, its spelling
+
+    def filter_name(self, name: str) -> str:
+        """The vendor's spelling of a list filter named in any case; unknown ones are refused.
+
+        The service ignores a filter it does not know and answers with *every* row, which would
+        make an export or a wait silently wrong; so a name not documented is an error here.
+        """
+        for known in (*self.filters, *LIST_PARAMETERS):
+            if known.lower() == name.lower():
+                return known
+        if name.lower() in ("currentpage", "pagesize"):
+            raise MinimaxConfigurationError(
+                f"{name} is set by the client as it pages; give page_size instead."
+            )
+        documented = ", ".join(self.filters) or "none (only SearchString, SortField and Order)"
+        raise MinimaxConfigurationError(
+            f"{self.name} has no list filter {name!r}. Its filters: {documented}."
+        )
 
     @property
     def nested(self) -> bool:
@@ -87,6 +106,20 @@ RESOURCES: tuple[Resource, ...] = (
         "IssuedInvoiceId",
         window=("DateIssuedFrom", "DateIssuedTo"),
         window_field="DateIssued",
+        filters=(
+            "CustomerID",
+            "InvoiceType",
+            "InvoiceNumber",
+            "Year",
+            "DateIssuedFrom",
+            "DateIssuedTo",
+            "DateDueFrom",
+            "DateDueTo",
+            "DateTransactionFrom",
+            "DateTransactionTo",
+            "Status",
+            "PaymentStatus",
+        ),
         synccandidates=True,
         actions=(
             "issue",
@@ -112,6 +145,7 @@ RESOURCES: tuple[Resource, ...] = (
         "JournalId",
         window=("DateFrom", "DateTo"),
         window_field="JournalDate",
+        filters=("DateFrom", "DateTo", "JournalType", "Description", "Status"),
         synccandidates=True,
     ),
     Resource(
@@ -119,6 +153,7 @@ RESOURCES: tuple[Resource, ...] = (
         "JournalEntryId",
         window=("DateFrom", "DateTo"),
         window_field="JournalDate",
+        filters=("DateFrom", "DateTo", "Account", "CustomerID", "AnalyticID", "EmployeeId"),
     ),
     Resource(
         "journaltypes", "JournalTypeId", code_lookup=True, synccandidates=True, reference_data=True
@@ -128,6 +163,7 @@ RESOURCES: tuple[Resource, ...] = (
         "OrderId",
         window=("DateFrom", "DateTo"),
         window_field="Date",
+        filters=("CustomerID", "DateFrom", "DateTo", "ReceivedIssued", "Status"),
         synccandidates=True,
         actions=(
             "confirm",
@@ -151,8 +187,24 @@ RESOURCES: tuple[Resource, ...] = (
     _crud(
         "receivedinvoices",
         "ReceivedInvoiceId",
-        window=("DateReceivedFrom", "DateReceivedTo"),
-        window_field="DateReceived",
+        # reference.md: "similar to issuedinvoices, plus DocumentReference"; the window is the
+        # documented issue date (a received-date filter is not documented).
+        window=("DateIssuedFrom", "DateIssuedTo"),
+        window_field="DateIssued",
+        filters=(
+            "CustomerID",
+            "InvoiceNumber",
+            "Year",
+            "DateIssuedFrom",
+            "DateIssuedTo",
+            "DateDueFrom",
+            "DateDueTo",
+            "DateTransactionFrom",
+            "DateTransactionTo",
+            "Status",
+            "PaymentStatus",
+            "DocumentReference",
+        ),
     ),
     Resource("report-templates", "ReportTemplateId", synccandidates=True, reference_data=True),
     _crud(
@@ -160,17 +212,28 @@ RESOURCES: tuple[Resource, ...] = (
         "StockEntryId",
         window=("DateFrom", "DateTo"),
         window_field="Date",
+        filters=("StockEntryType", "DateFrom", "DateTo", "Status"),
         actions=("confirm", "cancelConfirmation"),
         get_actions=("getDeliveryNotepdf",),
         action_needs_row_version=True,
     ),
     Resource("stocks", None, reference_data=True),
-    Resource("vataccountingtypes", None, synccandidates=True, reference_data=True),
-    Resource("vatrates", "VatRateId", code_lookup=True, synccandidates=True, reference_data=True),
+    Resource(
+        "vataccountingtypes", None, synccandidates=True, reference_data=True, filters=("date",)
+    ),
+    Resource(
+        "vatrates",
+        "VatRateId",
+        code_lookup=True,
+        synccandidates=True,
+        reference_data=True,
+        filters=("date", "countryID"),
+    ),
     _crud("warehouses", "WarehouseId", synccandidates=True, reference_data=True),
 )
 
 _BY_NAME = {resource.name.lower(): resource for resource in RESOURCES}
+LIST_PARAMETERS = ("SearchString", "SortField", "Order")
 
 
 @dataclass(frozen=True)

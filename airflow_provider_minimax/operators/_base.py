@@ -76,7 +76,7 @@ def _parse_text(value: str | bytes, field: str) -> Any:
         # Jinja renders a dict pulled from XCom as its Python repr; accept that too.
         try:
             return ast.literal_eval(text)
-        except (ValueError, SyntaxError):
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             raise AirflowFailException(
                 f"{field} is not valid JSON ({error.msg} at line {error.lineno} column "
                 f"{error.colno}): {text[:200]!r}"
@@ -118,10 +118,11 @@ def logged_call(task: Any, what: str, function: Callable[[], T], describe: Calla
     """Run one call of `task.hook`; one log line per call; failures no retry cures fail at once."""
     from airflow_provider_minimax.client import MinimaxError
 
-    stats = task.hook.get_conn().stats
-    calls_before = stats.api_calls
     started = time.perf_counter()
+    calls_before = 0
     try:
+        stats = task.hook.get_conn().stats  # reads the connection: its errors are ours too
+        calls_before = stats.api_calls
         result = function()
     except MinimaxError as error:
         task.log.error(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import uuid
 from types import TracebackType
 from typing import IO, Any
@@ -61,8 +62,24 @@ class AtomicWriter:
         if self._file is not None:
             self._file.close()
         if exc_type is None:
+            try:
+                self._move_into_place()
+                return
+            except BaseException:
+                self._discard()
+                raise
+        self._discard()
+
+    def _move_into_place(self) -> None:
+        if self.target.is_dir():
+            raise IsADirectoryError(f"{self.target} is a folder; name a file to write.")
+        if self.target.protocol in ("file", "local"):
+            # os.replace is an atomic rename that never moves the file *into* a folder.
+            os.replace(self.temporary.path, self.target.path)
+        else:
             self.temporary.rename(self.target)
-            return
+
+    def _discard(self) -> None:
         with contextlib.suppress(OSError):
             self.temporary.unlink()
 

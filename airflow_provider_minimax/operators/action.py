@@ -26,7 +26,8 @@ class MinimaxActionOperator(MinimaxBaseOperator):
     :param id: the document's ID.
     :param action: the action's name, in any case (`issueAndGeneratepdf`, `getorderpdf`, …).
     :param row_version: the RowVersion to act on; default the latest (read first).
-    :param params: extra query parameters of the action, e.g. `{"reverseReason": "…"}`.
+    :param query: extra query parameters of the action, e.g. `{"reverseReason": "…"}` (Airflow
+        keeps `params` for the DAG's Params, so the action's own parameters go here).
     :param attachment_path: where to keep the file an action returns: an ObjectStoragePath URL
         (`file:///…/{{ ds }}/invoice.pdf`, `s3://bucket/…`) or a local path.
     :param skip_if_done: when the document already shows the action's result (an issued invoice,
@@ -39,7 +40,7 @@ class MinimaxActionOperator(MinimaxBaseOperator):
         "id",
         "action",
         "row_version",
-        "action_params",
+        "query",
         "attachment_path",
         "minimax_conn_id",
         "organisation_id",
@@ -53,7 +54,7 @@ class MinimaxActionOperator(MinimaxBaseOperator):
         id: int | str,
         action: str,
         row_version: str | None = None,
-        params: dict[str, Any] | str | None = None,
+        query: dict[str, Any] | str | None = None,
         attachment_path: str | None = None,
         skip_if_done: bool = True,
         **kwargs: Any,
@@ -63,12 +64,12 @@ class MinimaxActionOperator(MinimaxBaseOperator):
         self.id = id
         self.action = action
         self.row_version = row_version
-        self.action_params = params  # `params` of BaseOperator are the DAG's Params
+        self.query = query
         self.attachment_path = attachment_path
         self.skip_if_done = skip_if_done
 
     def execute(self, context: Any) -> Any:
-        query = parse_mapping(self.action_params, "params", allow_none=True) or {}
+        query = parse_mapping(self.query, "query", allow_none=True) or {}
         data = self.call(
             f"{self.action} {self.resource} {self.id}",
             lambda: self.hook.action(

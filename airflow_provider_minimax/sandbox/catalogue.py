@@ -101,7 +101,6 @@ KINDS: tuple[Kind, ...] = (
         required=("Name",),
         unique=("Code",),
         search_fields=("Code", "Name", "TaxNumber", "City"),
-        filters=_eq(Code="Code", TaxNumber="TaxNumber", Name="Name"),
     ),
     Kind(
         "contacts",
@@ -151,7 +150,6 @@ KINDS: tuple[Kind, ...] = (
         "DocumentNumberingId",
         writable=False,
         search_fields=("Code", "Name"),
-        filters=_eq(Document="Document"),
     ),
     Kind(
         "report-templates",
@@ -191,7 +189,6 @@ KINDS: tuple[Kind, ...] = (
         required=("Name",),
         unique=("Code",),
         search_fields=("Code", "Name", "EANCode"),
-        filters=_eq(Code="Code"),
     ),
     Kind(
         "journaltypes",

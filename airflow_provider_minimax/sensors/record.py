@@ -38,11 +38,12 @@ def check_event(event: Any, task: str) -> dict[str, Any]:
 class MinimaxRecordSensor(BaseSensorOperator):
     """Wait until a record exists and, with `expect`, shows the expected values.
 
-    The record is named by `id`, `code` or `filters` (list filters that select one record, e.g.
-    `{"DocumentReference": "WS-1001"}`). `expect` maps fields to a value or a list of accepted
-    values, e.g. `{"Status": "I", "PaymentStatus": ["Placan"]}`. Returns `{"id", "row_version",
-    …the expected fields}` to XCom. Works in poke and reschedule modes, and deferred to the
-    triggerer with `deferrable=True` (default from `[operators] default_deferrable`).
+    The record is named by `id`, `code` or `filters` (list filters the resource documents that
+    select one record, e.g. `{"InvoiceNumber": 42, "Year": 2025}` for an issued invoice).
+    `expect` maps fields to a value or a list of accepted values, e.g.
+    `{"Status": "I", "PaymentStatus": ["Placan"]}`. Returns `{"id", "row_version", …the expected
+    fields}` to XCom. Works in poke and reschedule modes, and deferred to the triggerer with
+    `deferrable=True` (default from `[operators] default_deferrable`).
 
     :param resource: path below the organisation, e.g. `issuedinvoices`.
     :param id: the record's ID.
