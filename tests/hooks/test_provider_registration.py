@@ -65,3 +65,30 @@ def test_providers_manager_exposes_the_connection_form() -> None:
     behaviour = manager.field_behaviours["minimax"]
     assert behaviour["hidden_fields"] == ["schema", "port"]
     assert behaviour["relabeling"]["host"] == "Base URL"
+
+
+def test_every_module_provider_info_names_imports_and_holds_its_classes() -> None:
+    """Operators, sensors, triggers and hooks listed in get_provider_info() import cleanly."""
+    import importlib
+
+    from airflow_provider_minimax.get_provider_info import get_provider_info
+
+    info = get_provider_info()
+    modules = {
+        module
+        for section in ("operators", "sensors", "triggers", "hooks")
+        for entry in info[section]
+        for module in entry["python-modules"]
+    }
+    loaded = {name: importlib.import_module(name) for name in sorted(modules)}
+    names = {attr for module in loaded.values() for attr in vars(module)}
+    assert {
+        "MinimaxCreateOperator",
+        "MinimaxGetOperator",
+        "MinimaxUpdateOperator",
+        "MinimaxDeleteOperator",
+        "MinimaxActionOperator",
+        "MinimaxRecordSensor",
+        "MinimaxRecordTrigger",
+        "MinimaxHook",
+    } <= names
