@@ -149,10 +149,16 @@ class MinimaxClient:
     # -- reads ----------------------------------------------------------------------------------
 
     def get(
-        self, resource: str, record_id: int | str, *, organisation_id: int | str | None = None
+        self,
+        resource: str,
+        record_id: int | str,
+        *,
+        organisation_id: int | str | None = None,
+        decimals: bool = False,
     ) -> Record:
+        """One record in full; `decimals=True` reads fractional numbers as exact Decimals."""
         _, _, base = self._where(resource, organisation_id)
-        return self._record("GET", f"{base}/{_record_id(record_id)}")
+        return self._record("GET", f"{base}/{_record_id(record_id)}", decimals=decimals)
 
     def get_by_code(
         self,
@@ -181,18 +187,33 @@ class MinimaxClient:
         organisation_id: int | str | None = None,
         page_size: int | None = None,
         max_workers: int | None = None,
+        decimals: bool = False,
         **filters: Any,
     ) -> Iterator[Record]:
-        """Every row of every page, lazily; raises if the rows do not add up to TotalRows."""
+        """Every row of every page, lazily; raises if the rows do not add up to TotalRows.
+
+        `decimals=True` reads fractional numbers as exact Decimals (money in CSV and Parquet).
+        """
         resolved, _, path = self._where(resource, organisation_id)
         size = self._page_size(page_size)
         workers = max_workers or self.config.max_workers
-        query = {
-            resolved.resource.filter_name(name): format_filter(value)
+        query = self._filters(resolved.resource, filters)
+        return self._pages(path, query, size, workers, decimals=decimals)
+
+    def count(
+        self, resource: str, *, organisation_id: int | str | None = None, **filters: Any
+    ) -> int:
+        """How many rows a list holds (one call, one row): to price a plan before running it."""
+        resolved, _, path = self._where(resource, organisation_id)
+        params = {**self._filters(resolved.resource, filters), "CurrentPage": 1, "PageSize": 1}
+        return read_page(self.transport.json("GET", path, params=params), 1, path).total_rows
+
+    def _filters(self, resource: Resource, filters: Mapping[str, Any]) -> dict[str, str]:
+        return {
+            resource.filter_name(name): format_filter(value)
             for name, value in filters.items()
             if value is not None
         }
-        return self._pages(path, query, size, workers)
 
     def sync_candidates(
         self,
@@ -222,10 +243,19 @@ class MinimaxClient:
             raise MinimaxConfigurationError(f"page_size must be between 1 and 10000, not {size!r}.")
         return size
 
-    def _pages(self, path: str, query: dict[str, str], size: int, workers: int) -> Iterator[Record]:
+    def _pages(
+        self,
+        path: str,
+        query: dict[str, str],
+        size: int,
+        workers: int,
+        *,
+        decimals: bool = False,
+    ) -> Iterator[Record]:
         def fetch(number: int) -> Page:
             params = {**query, "CurrentPage": number, "PageSize": size}
-            page = read_page(self.transport.json("GET", path, params=params), number, path)
+            body = self.transport.json("GET", path, params=params, decimals=decimals)
+            page = read_page(body, number, path)
             self.stats.add(pages=1, rows=len(page.rows))
             return page
 

@@ -12,6 +12,7 @@ Retries follow what a request may have done at the service:
 
 from __future__ import annotations
 
+import decimal
 import logging
 import threading
 import time
@@ -207,9 +208,11 @@ class Transport:
             raise self.error_for(response, method, where)
         return response
 
-    def json(self, method: str, path: str, **kwargs: Any) -> Any:
+    def json(self, method: str, path: str, *, decimals: bool = False, **kwargs: Any) -> Any:
+        """The answer's JSON; with `decimals`, numbers with a fraction as exact Decimals."""
         response = self.request(method, path, **kwargs)
-        return decode_json(response, method, self.relative(response.url or self.url(path)))
+        where = self.relative(response.url or self.url(path))
+        return decode_json(response, method, where, decimals=decimals)
 
     def _attempt(
         self, method: str, url: str, params: dict[str, Any] | None, body: Any
@@ -373,7 +376,9 @@ def _retry_after(response: requests.Response) -> float | None:
         return None
 
 
-def decode_json(response: requests.Response, method: str, where: str) -> Any:
+def decode_json(
+    response: requests.Response, method: str, where: str, *, decimals: bool = False
+) -> Any:
     """The answer's JSON, or a MinimaxResponseError that says what came instead."""
     if not response.content:
         raise MinimaxResponseError(
@@ -384,7 +389,7 @@ def decode_json(response: requests.Response, method: str, where: str) -> Any:
             status=response.status_code,
         )
     try:
-        return response.json()
+        return response.json(parse_float=decimal.Decimal) if decimals else response.json()
     except ValueError:
         kind = response.headers.get("Content-Type", "unknown content type")
         raise MinimaxResponseError(

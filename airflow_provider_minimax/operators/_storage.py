@@ -47,11 +47,27 @@ class AtomicWriter:
         self._file = self.temporary.open("wb")
         return self
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes) -> int:
         assert self._file is not None, "write() outside the with block"
         self._file.write(data)
         self._hash.update(data)
         self.size += len(data)
+        return len(data)
+
+    # Enough of a binary file for pyarrow's Parquet writer.
+    def tell(self) -> int:
+        return self.size
+
+    def flush(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def closed(self) -> bool:
+        return self._file is None or self._file.closed
 
     def __exit__(
         self,

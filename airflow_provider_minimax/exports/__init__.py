@@ -1,0 +1,1 @@
+"""Export rows to files: JSONL, CSV and Parquet writers, and the manifest. No Airflow here."""
