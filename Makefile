@@ -8,9 +8,10 @@ PORT        ?= 8765
 SEED        ?= 1
 SCALE       ?= demo
 
-.PHONY: help install test lint typecheck pytest sandbox bench-sandbox clean
+.PHONY: help install demo test lint typecheck pytest sandbox bench-sandbox clean
 
 help:
+	@echo "make demo      run the nightly export DAG against a local sandbox and show the files"
 	@echo "make test      lint, type-check and run the test suite (creates .venv on first use)"
 	@echo "make sandbox   start the local Minimax sandbox on 127.0.0.1:$(PORT) (SCALE=small|demo|bench)"
 	@echo "make bench-sandbox  measure the sandbox serving a 1,000,000-row ledger (a few minutes)"
@@ -28,6 +29,9 @@ $(STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	touch $@
 
 install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python demo/run_demo.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

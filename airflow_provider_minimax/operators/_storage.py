@@ -26,6 +26,13 @@ def storage_path(url: str | Any) -> Any:
     return ObjectStoragePath(text)
 
 
+def url_of(path: Any) -> str:
+    """A storage path as a URL: `file:///data/x.jsonl`, `s3://bucket/x.jsonl`."""
+    if path.protocol in ("file", "local", ""):
+        return f"file://{path.path}"
+    return str(path)
+
+
 class AtomicWriter:
     """`with AtomicWriter(path) as out: out.write(b"…")`; then `out.size`, `out.sha256`."""
 

@@ -11,7 +11,7 @@ from typing import Any
 from airflow.providers.common.compat.sdk import AirflowFailException, Asset
 
 from airflow_provider_minimax.operators._base import MinimaxBaseOperator, parse_list, parse_mapping
-from airflow_provider_minimax.operators._storage import AtomicWriter, write_file
+from airflow_provider_minimax.operators._storage import AtomicWriter, url_of, write_file
 
 BATCH_ROWS = 1000  # rows handed to the file writer at once (a row group in Parquet)
 PROGRESS_SECONDS = 10.0
@@ -22,10 +22,31 @@ def static_prefix(destination: str) -> str:
     """The part of a destination before its first template: what the outlet Asset names."""
     match = _TEMPLATE.search(destination)
     prefix = destination[: match.start()] if match else destination
-    prefix = prefix.split("{organisation_id}")[0].split("{resource}")[0]
+    for placeholder in ("{organisation_id}", "{resource}", "{first_day}", "{last_day}"):
+        prefix = prefix.split(placeholder)[0]
     if "://" not in prefix:
         prefix = "file://" + prefix
     return prefix
+
+
+def _moment(value: Any, name: str) -> Any:
+    """A datetime from a datetime or ISO text (rendered templates are text); None stays None."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        import pendulum
+
+        try:
+            return pendulum.parse(value)
+        except ValueError:
+            raise AirflowFailException(f"{name} is not a date or time: {value!r}.") from None
+    return value
+
+
+def _has_window(resource: str) -> bool:
+    from airflow_provider_minimax.client import resolve
+
+    return resolve(resource).resource.window is not None
 
 
 class MinimaxExportOperator(MinimaxBaseOperator):
@@ -38,9 +59,10 @@ class MinimaxExportOperator(MinimaxBaseOperator):
     for several organisations). A rerun of the same interval replaces the files atomically.
 
     :param resource: e.g. `journals/journal-entries`, `issuedinvoices`, `customers`.
-    :param destination: an ObjectStoragePath URL or local path, templated; `{organisation_id}` and
-        `{resource}` are filled in per organisation, e.g.
-        `file:///data/minimax/{{ ds }}/{organisation_id}/journal-entries.jsonl`.
+    :param destination: an ObjectStoragePath URL or local path, templated; `{organisation_id}`,
+        `{resource}`, and `{first_day}` / `{last_day}` (the interval's local days, as exported)
+        are filled in per organisation, e.g.
+        `file:///data/minimax/{first_day}/{organisation_id}/journal-entries.jsonl`.
     :param format: `jsonl` (default), `csv`, or `parquet` (the `parquet` extra).
     :param mode: `window` (the data interval's local days by the resource's date filter; the
         default where there is one), `changes` (records modified in the interval, from
@@ -53,6 +75,9 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         the connection's `max_calls`).
     :param max_workers: pages (and detail reads) fetched at once.
     :param time_zone: the organisation's time zone; default by the connection's country.
+    :param interval_start: the interval's start instead of the run's `data_interval_start`
+        (a datetime, or ISO text from a template such as `{{ macros.ds_add(ds, -7) }}`).
+    :param interval_end: likewise for the end.
     """
 
     template_fields: Sequence[str] = (
@@ -66,6 +91,8 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         "detail",
         "max_workers",
         "time_zone",
+        "interval_start",
+        "interval_end",
         "minimax_conn_id",
         "organisation_id",
     )
@@ -84,6 +111,8 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         detail: bool = False,
         max_workers: int | None = None,
         time_zone: str | None = None,
+        interval_start: Any = None,
+        interval_end: Any = None,
         **kwargs: Any,
     ) -> None:
         if "outlets" not in kwargs:
@@ -99,6 +128,8 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         self.detail = detail
         self.max_workers = max_workers
         self.time_zone = time_zone
+        self.interval_start = interval_start
+        self.interval_end = interval_end
 
     # -- arguments ----------------------------------------------------------------------------
 
@@ -118,13 +149,39 @@ class MinimaxExportOperator(MinimaxBaseOperator):
                 f"organisation_ids must be an ID, a list of IDs or 'all', not {chosen!r}."
             ) from None
 
-    def _destination(self, organisation_id: int, several: bool) -> str:
+    def _interval(self, context: Any) -> tuple[Any, Any]:
+        """The interval to export: the arguments, else the run's data interval."""
+        start = _moment(self.interval_start, "interval_start") or context.get("data_interval_start")
+        end = _moment(self.interval_end, "interval_end") or context.get("data_interval_end")
+        mode = self.mode or None
+        needs_interval = mode in ("window", "changes") or (
+            mode is None and _has_window(self.resource)
+        )
+        if needs_interval and (start is None or end is None or start == end):
+            which = "has none" if start is None or end is None else f"is empty ({start})"
+            raise AirflowFailException(
+                f"Exporting {self.resource} by {mode or 'window'} needs a data interval, and this "
+                f"run's {which}. Airflow 3 schedules cron strings with "
+                "CronTriggerTimetable, whose runs have no interval: schedule the DAG with "
+                "CronDataIntervalTimetable(cron, timezone=…), or give interval_start and "
+                "interval_end, or use mode='full'."
+            )
+        return start, end
+
+    def _destination(self, organisation_id: int, several: bool, days: Any) -> str:
         if several and "{organisation_id}" not in self.destination:
             raise AirflowFailException(
                 "Several organisations would write to one file: put {organisation_id} in "
                 f"destination ({self.destination})."
             )
+        if days is None and ("{first_day}" in self.destination or "{last_day}" in self.destination):
+            raise AirflowFailException(
+                "destination names {first_day}/{last_day}, but this run has no interval."
+            )
         path = self.destination.replace("{organisation_id}", str(organisation_id))
+        if days is not None:
+            path = path.replace("{first_day}", days.first.isoformat())
+            path = path.replace("{last_day}", days.last.isoformat())
         return path.replace("{resource}", self.resource.replace("/", "-"))
 
     # -- the run ------------------------------------------------------------------------------
@@ -156,13 +213,15 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         filters = parse_mapping(self.filters, "filters", allow_none=True)
         wanted = parse_list(self.fields, "fields")
 
+        start, end = self._interval(context)
+
         def plan() -> Any:
             return open_feed(
                 client,
                 self.resource,
                 mode=self.mode or None,
-                start=context.get("data_interval_start"),
-                end=context.get("data_interval_end"),
+                start=start,
+                end=end,
                 time_zone=self.time_zone or None,
                 filters=filters,
                 detail=bool(self.detail),
@@ -173,7 +232,8 @@ class MinimaxExportOperator(MinimaxBaseOperator):
 
         feed = self.call(f"plan export of {self.resource}", plan, lambda f: f.mode)
         org = feed.organisation_id
-        path = self._destination(org, several)
+        days = feed.window or self._days(client, start, end)
+        path = self._destination(org, several, days)
         rows = 0
 
         def stream() -> AtomicWriter:
@@ -189,7 +249,7 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         written = self.call(
             f"export {self.resource} of organisation {org}",
             stream,
-            lambda out: f"{rows} rows, {out.size} bytes to {out.target}",
+            lambda out: f"{rows} rows, {out.size} bytes to {url_of(out.target)}",
         )
         cost = {k: v - before.get(k, 0) for k, v in client.stats.as_dict().items()}
         result = manifest(
@@ -197,7 +257,7 @@ class MinimaxExportOperator(MinimaxBaseOperator):
             organisation_id=org,
             feed=feed.describe(),
             file_format=self.format,
-            path=str(written.target),
+            path=url_of(written.target),
             rows=rows,
             size=written.size,
             sha256=written.sha256,
@@ -207,6 +267,14 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         )
         write_file(f"{written.target}.manifest.json", json.dumps(result, indent=2).encode())
         return result
+
+    def _days(self, client: Any, start: Any, end: Any) -> Any:
+        """The interval's local days, for file names, when the export itself has no window."""
+        if start is None or end is None:
+            return None
+        from airflow_provider_minimax.client.windows import local_days, zone_of
+
+        return local_days(start, end, zone_of(client.config.country, self.time_zone or None))
 
     def _batches(
         self, rows: Iterator[dict[str, Any]], wanted: list[str] | None, org: int

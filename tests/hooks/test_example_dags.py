@@ -21,7 +21,7 @@ from airflow_provider_minimax.sandbox import Sandbox
 EXAMPLE_DAGS = Path(__file__).resolve().parents[2] / "example_dags"
 HOOK_DAG = EXAMPLE_DAGS / "minimax_hook_tasks.py"
 # File names of examples that need setup beyond the sandbox connection (tested elsewhere).
-NEEDS_SETUP: set[str] = set()
+NEEDS_SETUP: set[str] = {"minimax_daily_export.py"}  # needs a logical date with data
 SELF_CONTAINED = sorted(
     path
     for path in EXAMPLE_DAGS.glob("*.py")
@@ -242,3 +242,60 @@ def test_update_dag_changes_the_fields_it_names_and_no_other(
         "id": after["CustomerId"],
         "row_version": after["RowVersion"],
     }
+
+
+DAILY_EXPORT_DAG = EXAMPLE_DAGS / "minimax_daily_export.py"
+
+
+def test_daily_export_dag_writes_every_file_with_its_manifest(
+    example_bundle: None,
+    minimax_connection: str,
+    minimax_sandbox: Sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One day, both organisations (mapped), six resources, JSONL and Parquet: 24 files whose
+    manifests count what the sandbox holds for that local day."""
+    import datetime as dt
+
+    import pendulum
+
+    monkeypatch.setenv("MINIMAX_EXPORT_ROOT", str(tmp_path))
+    dag = dag_bag(DAILY_EXPORT_DAG)["minimax_daily_export"]
+    run_ = dag.test(logical_date=pendulum.datetime(2025, 11, 21, tz="Europe/Ljubljana"))
+    assert run_.state == "success"
+    manifests = [json.loads(p.read_text()) for p in tmp_path.rglob("*.manifest.json")]
+    assert len(manifests) == 24
+    assert {m["organisation_id"] for m in manifests} == {123, 124}
+    day = dt.date(2025, 11, 20)  # a manual run at X covers the interval that ends at X
+    for m in manifests:
+        assert Path(m["path"].removeprefix("file://")).stat().st_size == m["bytes"]
+        if m["mode"] == "window":
+            assert m["window"] == {"first_day": str(day), "last_day": str(day)}
+    invoices = [
+        m for m in manifests if m["resource"] == "issuedinvoices" and m["organisation_id"] == 123
+    ]
+    with minimax_sandbox.store.lock:
+        expected = sum(
+            r["DateIssued"].startswith(str(day))
+            for r in minimax_sandbox.store.organisations[123]
+            .tables["issuedinvoices"]
+            .records.values()
+        )
+    assert [m["rows"] for m in invoices] == [expected, expected] and expected > 0
+
+
+def test_make_demo_runs_from_the_repository(tmp_path: Path) -> None:
+    """The README's first command: demo/run_demo.py, as `make demo` runs it."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLE_DAGS.parent / "demo" / "run_demo.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "24 files" in done.stdout
+    assert len(list(tmp_path.rglob("*.manifest.json"))) == 24
