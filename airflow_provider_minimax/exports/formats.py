@@ -2,9 +2,10 @@
 
 - JSONL: each record as the API gave it, one per line.
 - CSV: reference objects flattened to `Customer_ID`, `Customer_Name`, `Customer_ResourceUrl`;
-  lists as JSON text; columns fixed by the first batch, in the API's field order; amounts exact.
-- Parquet (the `parquet` extra): nested structures kept; the schema comes from the first batch,
-  with amounts as decimal128(38, 10), so no value is rounded through a float.
+  lists as JSON text; the vendor model's columns in its order; amounts exact.
+- Parquet (the `parquet` extra): nested structures kept; the schema is the vendor model's, with
+  amounts as decimal128(38, 10), so no value is rounded through a float.
+Without a shape (a resource the vendor digest does not describe) the first batch decides.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any, BinaryIO, Protocol
 
 from .schema import NUMBER_FIELDS
+from .shapes import Shape
 
 FORMATS = ("jsonl", "csv", "parquet")
 Row = dict[str, Any]
@@ -29,8 +31,11 @@ class RowWriter(Protocol):
 
 
 def _json_default(value: Any) -> Any:
+    """Decimals as JSON numbers: every amount of an accounting API survives a float's repr
+    (at most 15 significant digits); a longer one is written as text rather than rounded."""
     if isinstance(value, decimal.Decimal):
-        return float(value) if value == value.to_integral_value() else str(value)
+        as_float = float(value)
+        return as_float if decimal.Decimal(repr(as_float)) == value else str(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
@@ -62,12 +67,41 @@ def _csv_text(value: Any) -> str:
     return str(value)
 
 
-class CsvWriter:
-    """Flat columns; a reference object `X` becomes `X_ID`, `X_Name`, `X_ResourceUrl`."""
+_REFERENCE = ("ID", "Name", "ResourceUrl")
 
-    def __init__(self, out: BinaryIO) -> None:
+
+def _columns_of(shape: Shape) -> list[tuple[str, str | None]]:
+    columns: list[tuple[str, str | None]] = []
+    for name, kind in shape.items():
+        if kind == "ref":
+            columns += [(name, sub) for sub in _REFERENCE]
+        elif isinstance(kind, dict) and "object" in kind:
+            columns += [(name, sub) for sub in kind["object"]]
+        else:
+            columns.append((name, None))
+    return columns
+
+
+class CsvWriter:
+    """Flat columns; a reference object `X` becomes `X_ID`, `X_Name`, `X_ResourceUrl`.
+
+    With a shape the columns are the vendor model's, in its order, header written even for an
+    empty export; without one they are discovered from the first batch.
+    """
+
+    def __init__(self, out: BinaryIO, shape: Shape | None = None) -> None:
         self.out = out
         self.columns: list[tuple[str, str | None]] | None = None  # (field, sub-field)
+        if shape is not None:
+            self.columns = _columns_of(shape)
+            self._header()
+
+    def _header(self) -> None:
+        assert self.columns is not None
+        names = [f"{name}_{sub}" if sub else name for name, sub in self.columns]
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(names)
+        self.out.write(buffer.getvalue().encode("utf-8"))
 
     def _discover(self, rows: Sequence[Row]) -> list[tuple[str, str | None]]:
         fields: dict[str, list[str] | None] = {}
@@ -83,11 +117,11 @@ class CsvWriter:
     def write(self, rows: Sequence[Row]) -> None:
         if not rows:
             return
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
         if self.columns is None:
             self.columns = self._discover(rows)
-            writer.writerow([f"{name}_{sub}" if sub else name for name, sub in self.columns])
+            self._header()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
         for row in rows:
             writer.writerow([self._cell(row, name, sub) for name, sub in self.columns])
         self.out.write(buffer.getvalue().encode("utf-8"))
@@ -110,7 +144,7 @@ class CsvWriter:
 class ParquetWriter:
     """One Parquet file, a row group per batch; the schema is fixed by the first batch."""
 
-    def __init__(self, out: BinaryIO) -> None:
+    def __init__(self, out: BinaryIO, shape: Shape | None = None) -> None:
         try:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -123,6 +157,35 @@ class ParquetWriter:
         self.out = out
         self.schema: Any = None
         self._writer: Any = None
+        if shape is not None:
+            self._open(
+                pa.schema([pa.field(name, self._type(kind)) for name, kind in shape.items()])
+            )
+
+    def _type(self, kind: Any) -> Any:
+        """An Arrow type from a shape kind: amounts exact, references as structs."""
+        pa = self._pa
+        if kind == "int":
+            return pa.int64()
+        if kind == "number":
+            return pa.decimal128(38, 10)
+        if kind == "bool":
+            return pa.bool_()
+        if kind == "ref":
+            return pa.struct(
+                [("ID", pa.int64()), ("Name", pa.string()), ("ResourceUrl", pa.string())]
+            )
+        if isinstance(kind, dict) and "rows" in kind:
+            return pa.list_(pa.struct([(n, self._type(k)) for n, k in kind["rows"].items()]))
+        if isinstance(kind, dict) and "object" in kind:
+            return pa.struct([(n, self._type(k)) for n, k in kind["object"].items()])
+        if isinstance(kind, dict) and "list" in kind:
+            return pa.list_(self._type(kind["list"]))
+        return pa.string()
+
+    def _open(self, schema: Any) -> None:
+        self.schema = schema
+        self._writer = self._pq.ParquetWriter(self.out, schema, compression="zstd")
 
     def _exact(self, field: Any) -> Any:
         """Amounts as decimal128(38, 10), recursively; columns with no value yet as text."""
@@ -147,8 +210,7 @@ class ParquetWriter:
         pa = self._pa
         if self.schema is None:
             inferred = pa.Table.from_pylist(list(rows)).schema
-            self.schema = pa.schema([self._exact(field) for field in inferred])
-            self._writer = self._pq.ParquetWriter(self.out, self.schema, compression="zstd")
+            self._open(pa.schema([self._exact(field) for field in inferred]))
         try:
             table = pa.Table.from_pylist(list(rows), schema=self.schema)
         except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
@@ -165,11 +227,12 @@ class ParquetWriter:
         self._writer.close()
 
 
-def writer_for(format_name: str, out: BinaryIO) -> RowWriter:
+def writer_for(format_name: str, out: BinaryIO, shape: Shape | None = None) -> RowWriter:
+    """A writer for the format; `shape` (from shapes.py) fixes CSV and Parquet columns."""
     if format_name == "jsonl":
         return JsonlWriter(out)
     if format_name == "csv":
-        return CsvWriter(out)
+        return CsvWriter(out, shape)
     if format_name == "parquet":
-        return ParquetWriter(out)
+        return ParquetWriter(out, shape)
     raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format_name!r}")

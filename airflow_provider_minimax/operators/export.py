@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -206,6 +207,7 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         from airflow_provider_minimax.client.feeds import open_feed
         from airflow_provider_minimax.exports.formats import writer_for
         from airflow_provider_minimax.exports.manifest import manifest
+        from airflow_provider_minimax.exports.shapes import project, shape_for
 
         client = self.hook.get_conn()
         before = client.stats.as_dict()
@@ -236,14 +238,28 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         path = self._destination(org, several, days)
         rows = 0
 
+        shape = shape_for(feed.resource.name, full_records=feed.detail)
+        if shape is not None and wanted:
+            try:
+                shape = project(shape, wanted)
+            except ValueError as error:
+                raise AirflowFailException(f"fields: {self.resource} has {error}") from None
+
         def stream() -> AtomicWriter:
             nonlocal rows
             with AtomicWriter(path) as out:
-                writer = writer_for(self.format, out)  # type: ignore[arg-type]
-                for batch in self._batches(feed.rows, wanted, org):
-                    writer.write(batch)
-                    rows += len(batch)
-                writer.close()
+                writer = writer_for(self.format, out, shape)  # type: ignore[arg-type]
+                try:
+                    for batch in self._batches(feed.rows, wanted, org):
+                        writer.write(batch)
+                        rows += len(batch)
+                except BaseException:
+                    # Close the writer before its temporary file is discarded, quietly: the
+                    # first error is the one to report.
+                    with contextlib.suppress(Exception):
+                        writer.close()
+                    raise
+                writer.close()  # the footer (Parquet); an error here must fail the export too
             return out
 
         written = self.call(

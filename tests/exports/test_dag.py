@@ -1,0 +1,96 @@
+"""A daily DAG run with dag.test(): templated destination, XCom manifest, outlet Asset event."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pendulum
+
+from airflow_provider_minimax.sandbox import Sandbox
+from tests.exports.helpers import expected, ids, read_rows
+
+DAG_SOURCE = """
+import pendulum
+from airflow.sdk import DAG
+from airflow.timetables.interval import CronDataIntervalTimetable
+
+from airflow_provider_minimax.operators.export import MinimaxExportOperator
+
+with DAG(
+    "minimax_export_daily",
+    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
+    start_date=pendulum.datetime(2025, 11, 1, tz="UTC"),
+    catchup=False,
+):
+    MinimaxExportOperator(
+        task_id="export_invoices",
+        resource="issuedinvoices",
+        destination="FOLDER/{{ ds }}/{organisation_id}/{resource}.jsonl",
+    )
+"""
+
+
+def xcoms(dag_run: Any) -> dict[str, Any]:
+    from airflow.models.xcom import XComModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        rows = (
+            session.query(XComModel)
+            .filter(XComModel.dag_id == dag_run.dag_id, XComModel.run_id == dag_run.run_id)
+            .filter(XComModel.key == "return_value")
+            .all()
+        )
+        return {row.task_id: row.value for row in rows}
+
+
+def asset_events(dag_run: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(asset name, event extra) of the Asset events the run's tasks emitted."""
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        events = (
+            session.query(AssetModel.name, AssetEvent.extra)
+            .join(AssetModel, AssetEvent.asset_id == AssetModel.id)
+            .filter(AssetEvent.source_dag_id == dag_run.dag_id)
+            .filter(AssetEvent.source_run_id == dag_run.run_id)
+            .all()
+        )
+        return [(name, dict(extra or {})) for name, extra in events]
+
+
+def test_daily_dag_writes_the_day_to_its_templated_path(
+    run_dag: Callable[..., Any], conn: Sandbox, tmp_path: Path
+) -> None:
+    """{{ ds }} and {organisation_id} are filled in; the file holds the interval's invoices;
+    the task's XCom is the manifest on disk; the outlet Asset gets an event naming the file."""
+    folder = tmp_path / "exports"
+    dag_run = run_dag(
+        DAG_SOURCE.replace("FOLDER", str(folder)),
+        "minimax_export_daily",
+        logical_date=pendulum.datetime(2025, 11, 5, tz="UTC"),
+    )
+    assert dag_run.state == "success"
+    assert str(dag_run.logical_date.date()) == "2025-11-05"
+    path = folder / "2025-11-05" / "123" / "issuedinvoices.jsonl"
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        path.name,
+        f"{path.name}.manifest.json",
+    ]
+    manifest = json.loads(Path(f"{path}.manifest.json").read_text("utf-8"))
+    assert xcoms(dag_run)["export_invoices"] == manifest
+    assert manifest["path"] == f"file://{path}"
+    start, end = dag_run.data_interval_start, dag_run.data_interval_end
+    want = expected(conn, "issuedinvoices", start, end)
+    assert ids(read_rows(path, "jsonl"), "issuedinvoices") == ids(want, "issuedinvoices")
+    assert manifest["rows"] == len(want) > 0
+    assert asset_events(dag_run) == [
+        (
+            f"file://{folder}/",
+            {"resource": "issuedinvoices", "files": [f"file://{path}"], "rows": len(want)},
+        )
+    ]
