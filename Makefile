@@ -8,12 +8,14 @@ PORT        ?= 8765
 SEED        ?= 1
 SCALE       ?= demo
 
-.PHONY: help install demo test lint typecheck pytest sandbox bench-sandbox clean
+.PHONY: help install demo test lint typecheck pytest sandbox bench bench-quick bench-sandbox clean
 
 help:
 	@echo "make demo      run the nightly export DAG against a local sandbox and show the files"
 	@echo "make test      lint, type-check and run the test suite (creates .venv on first use)"
 	@echo "make sandbox   start the local Minimax sandbox on 127.0.0.1:$(PORT) (SCALE=small|demo|bench)"
+	@echo "make bench     export benchmarks side by side with baselines (several minutes)"
+	@echo "make bench-quick  the same at smaller sizes (under two minutes)"
 	@echo "make bench-sandbox  measure the sandbox serving a 1,000,000-row ledger (a few minutes)"
 	@echo "make clean     remove the virtual environment and caches"
 
@@ -47,6 +49,14 @@ test: lint typecheck pytest
 
 sandbox: $(STAMP)
 	$(BIN)/python -m airflow_provider_minimax.sandbox --port $(PORT) --seed $(SEED) --scale $(SCALE)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/export_benchmarks.py
+	$(BIN)/python benchmarks/sandbox_capacity.py
+
+bench-quick: $(STAMP)
+	$(BIN)/python benchmarks/export_benchmarks.py --quick
+	$(BIN)/python benchmarks/sandbox_capacity.py --rows 100000 --repeats 2
 
 bench-sandbox: $(STAMP)
 	$(BIN)/python benchmarks/sandbox_capacity.py

@@ -131,6 +131,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--page-size", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--results-dir", default=str(RESULTS), help="where the JSON goes")
     args = parser.parse_args()
 
     process, base_url = start_sandbox(args.rows, args.page_size)
@@ -182,8 +183,9 @@ def main() -> int:
         "python": platform.python_version(),
         "requests": requests.__version__,
     }
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"sandbox-capacity-{datetime.date.today().isoformat()}.json"
+    results_dir = Path(args.results_dir)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    out = results_dir / f"sandbox-capacity-{datetime.date.today().isoformat()}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
 
     print("| measure | sandbox | baseline (static pages) | ratio | goal |")

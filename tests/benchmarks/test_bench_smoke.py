@@ -1,0 +1,35 @@
+"""The benchmarks still run (at tiny sizes): `make bench-quick` would not break unnoticed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_export_benchmarks_run_and_report(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/export_benchmarks.py"), "--smoke",
+         "--results-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    [result_file] = tmp_path.glob("export-smoke-*.json")
+    results = json.loads(result_file.read_text())
+    assert results["throughput"]["same_file_as_plain"] is True
+    assert results["latency"]["rows_identical_and_in_order"] is True
+    assert results["calls"]["goal_met"] is True
+    assert set(results["memory"]["peak_rss_mb"]) == {"2000", "4000"}
+
+
+def test_sandbox_capacity_benchmark_runs(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/sandbox_capacity.py"), "--rows", "4000",
+         "--repeats", "1", "--page-size", "1000", "--results-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert "rows/s" in done.stdout, done.stdout + done.stderr
+    assert list(tmp_path.glob("sandbox-capacity-*.json"))
