@@ -32,6 +32,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from airflow_provider_minimax.sandbox.process import SandboxProcess
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).parent / "results"
 BENCH_ORG = 126
@@ -53,22 +55,8 @@ CREDENTIALS = {
 @contextmanager
 def sandbox(rows: int, *extra: str) -> Any:
     """A bench-scale sandbox in its own process; yields its base URL."""
-    command = [
-        sys.executable, "-m", "airflow_provider_minimax.sandbox", "--port", "0",
-        "--scale", "bench", "--ledger-rows", str(rows), *extra,
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    base_url = ""
-    for line in process.stdout:
-        if " at http" in line:
-            base_url = line.rsplit(" at ", 1)[1].strip()
-            break
-    try:
-        yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with SandboxProcess("--scale", "bench", "--ledger-rows", str(rows), *extra) as process:
+        yield process.base_url
 
 
 def connection(base_url: str, **extra: Any) -> str:

@@ -23,7 +23,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -33,31 +32,11 @@ from typing import Any
 
 import requests
 
+from airflow_provider_minimax.sandbox.process import SandboxProcess
+
 RESULTS = Path(__file__).parent / "results"
 GOAL_ROWS_PER_SECOND = 20_000
 GOAL_RSS_MB = 1024
-
-
-def start_sandbox(rows: int, page_size: int) -> tuple[subprocess.Popen[str], str]:
-    command = [
-        sys.executable,
-        "-m",
-        "airflow_provider_minimax.sandbox",
-        "--port",
-        "0",
-        "--scale",
-        "bench",
-        "--ledger-rows",
-        str(rows),
-        "--max-page-size",
-        str(page_size),
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    for line in process.stdout:
-        if " at http" in line:
-            return process, line.rsplit(" at ", 1)[1].strip()
-    raise RuntimeError("the sandbox did not start")
 
 
 def token(base_url: str) -> str:
@@ -134,8 +113,11 @@ def main() -> int:
     parser.add_argument("--results-dir", default=str(RESULTS), help="where the JSON goes")
     args = parser.parse_args()
 
-    process, base_url = start_sandbox(args.rows, args.page_size)
-    try:
+    server = SandboxProcess(
+        "--scale", "bench", "--ledger-rows", str(args.rows), "--max-page-size", str(args.page_size)
+    )
+    with server:
+        base_url = server.base_url
         headers = {"Authorization": f"Bearer {token(base_url)}"}
         url = base_url + "API/api/orgs/126/journals/journal-entries"
         session = requests.Session()
@@ -155,11 +137,8 @@ def main() -> int:
                 started = time.perf_counter()
                 rows = fetch_all(session, target, headers, args.page_size)
                 runs[name].append(rows / (time.perf_counter() - started))
-        rss = peak_rss_mb(process.pid)
+        rss = peak_rss_mb(server.pid)
         baseline.shutdown()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
     sandbox_rate = statistics.median(runs["sandbox"])
     baseline_rate = statistics.median(runs["baseline"])

@@ -17,30 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from airflow_provider_minimax.sandbox.process import SandboxProcess
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-
-
-def start_sandbox() -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "airflow_provider_minimax.sandbox",
-            "--port",
-            "0",
-            "--scale",
-            "demo",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        print("  sandbox |", line.rstrip())
-        if line.startswith("export AIRFLOW_CONN_MINIMAX_DEFAULT="):
-            return process, line.split("=", 1)[1].strip().strip("'")
-    raise SystemExit("the sandbox did not start")
 
 
 def run(command: list[str], env: dict[str, str], log: Path) -> None:
@@ -83,22 +63,19 @@ def main() -> int:
     airflow_home = Path(tempfile.mkdtemp(prefix="minimax-demo-airflow-"))
     log = airflow_home / "demo.log"
     print(f"Airflow home: {airflow_home} (log: {log})")
-    sandbox, connection = start_sandbox()
-    try:
+    with SandboxProcess("--scale", "demo") as sandbox:
+        print("\n".join(f"  sandbox | {line}" for line in sandbox.lines))
         env = os.environ | {
             "AIRFLOW_HOME": str(airflow_home),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "example_dags"),
-            "AIRFLOW_CONN_MINIMAX_DEFAULT": connection,
+            "AIRFLOW_CONN_MINIMAX_DEFAULT": sandbox.airflow_connection,
             "MINIMAX_EXPORT_ROOT": str(export_root),
         }
         print("airflow db migrate …")
         run([str(BIN / "airflow"), "db", "migrate"], env, log)
         print(f"airflow dags test minimax_daily_export {args.day} …")
         run([str(BIN / "airflow"), "dags", "test", "minimax_daily_export", args.day], env, log)
-    finally:
-        sandbox.terminate()
-        sandbox.wait(timeout=10)
     files = report(export_root)
     print(f"Done in {time.perf_counter() - started:.0f} s.")
     return 0 if files else 1

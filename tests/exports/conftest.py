@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_minimax.sandbox import Sandbox
+from tests.dagtools import bundle_runner
 
 
 @pytest.fixture
@@ -35,24 +36,5 @@ def connect(monkeypatch: pytest.MonkeyPatch) -> Callable[..., dict[str, Any]]:
 def run_dag(
     airflow_db: str, conn: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Callable[..., Any]:
-    """`run_dag(source, dag_id, **dag_test_kwargs)`: the file in a DAG bundle of its own, parsed
-    with DagBag and run with dag.test(); returns the DagRun."""
-    from airflow.dag_processing.dagbag import DagBag
-
-    folder = tmp_path / "dags"
-    folder.mkdir()
-    bundle = {
-        "name": "minimax-export-tests",
-        "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
-        "kwargs": {"path": str(folder), "refresh_interval": 0},
-    }
-    monkeypatch.setenv("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", json.dumps([bundle]))
-
-    def run(source: str, dag_id: str, **kwargs: Any) -> Any:
-        path = folder / f"{dag_id}.py"
-        path.write_text(source, "utf-8")
-        bag = DagBag(dag_folder=str(path), safe_mode=False)
-        assert not bag.import_errors, bag.import_errors
-        return bag.dags[dag_id].test(**kwargs)
-
-    return run
+    """`run_dag(source, dag_id, **dag_test_kwargs)`: see tests.dagtools.bundle_runner."""
+    return bundle_runner(tmp_path / "dags", monkeypatch, "minimax-export-tests")

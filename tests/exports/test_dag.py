@@ -10,6 +10,7 @@ from typing import Any
 import pendulum
 
 from airflow_provider_minimax.sandbox import Sandbox
+from tests.dagtools import xcoms
 from tests.exports.helpers import expected, ids, read_rows
 
 DAG_SOURCE = """
@@ -31,20 +32,6 @@ with DAG(
         destination="FOLDER/{{ ds }}/{organisation_id}/{resource}.jsonl",
     )
 """
-
-
-def xcoms(dag_run: Any) -> dict[str, Any]:
-    from airflow.models.xcom import XComModel
-    from airflow.utils.session import create_session
-
-    with create_session() as session:
-        rows = (
-            session.query(XComModel)
-            .filter(XComModel.dag_id == dag_run.dag_id, XComModel.run_id == dag_run.run_id)
-            .filter(XComModel.key == "return_value")
-            .all()
-        )
-        return {row.task_id: row.value for row in rows}
 
 
 def asset_events(dag_run: Any) -> list[tuple[str, dict[str, Any]]]:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
-import subprocess
-import sys
 import threading
 import time
 import tracemalloc
@@ -15,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from airflow_provider_minimax.sandbox.process import SandboxProcess
 from tests.exports.helpers import export, utc
 
 ROWS = 200_000
@@ -26,36 +24,10 @@ def bench_connection() -> Iterator[dict[str, Any]]:
     """The bench sandbox (Settings(scale="bench", ledger_rows=200_000)) in a process of its own,
     so that tracemalloc below sees the export's allocations and not the server's; returns its
     connection for organisation 126 (the synthetic ledger)."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "airflow_provider_minimax.sandbox",
-            "--port",
-            "0",
-            "--scale",
-            "bench",
-            "--ledger-rows",
-            str(ROWS),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    try:
-        for line in process.stdout:
-            found = re.fullmatch(r"export AIRFLOW_CONN_MINIMAX_DEFAULT='(.*)'", line.strip())
-            if found:
-                connection = json.loads(found.group(1))
-                break
-        else:
-            pytest.fail("the bench sandbox did not start")
+    with SandboxProcess("--scale", "bench", "--ledger-rows", str(ROWS)) as sandbox:
+        connection = sandbox.connection
         connection["extra"]["organisation_id"] = 126
         yield connection
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_minimax.sandbox import Sandbox
+from tests.dagtools import xcoms
 
 EXAMPLE_DAGS = Path(__file__).resolve().parents[2] / "example_dags"
 HOOK_DAG = EXAMPLE_DAGS / "minimax_hook_tasks.py"
@@ -71,21 +72,6 @@ def example_bundle(airflow_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
 def run(dag: Any) -> Any:
     """One run of `dag` with `dag.test()`; returns the DagRun."""
     return dag.test(logical_date=None)
-
-
-def xcoms(dag_run: Any) -> dict[str, Any]:
-    """The return values the run's tasks pushed, by task ID."""
-    from airflow.models.xcom import XComModel
-    from airflow.utils.session import create_session
-
-    with create_session() as session:
-        rows = (
-            session.query(XComModel)
-            .filter(XComModel.dag_id == dag_run.dag_id, XComModel.run_id == dag_run.run_id)
-            .filter(XComModel.key == "return_value")
-            .all()
-        )
-        return {row.task_id: row.value for row in rows}
 
 
 def customers_with_code(sandbox: Sandbox, code: str, organisation_id: int = 123) -> list[Any]:

@@ -14,7 +14,7 @@ from airflow.providers.common.compat.sdk import AirflowFailException
 
 from airflow_provider_minimax.operators.action import MinimaxActionOperator
 from airflow_provider_minimax.sandbox import Sandbox
-from tests.operators.conftest import xcoms
+from tests.dagtools import xcoms
 from tests.operators.helpers import stored
 
 

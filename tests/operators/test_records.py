@@ -23,7 +23,7 @@ from airflow_provider_minimax.operators.records import (
 )
 from airflow_provider_minimax.sandbox import Sandbox
 from airflow_provider_minimax.sandbox.faults import FaultRule
-from tests.operators.conftest import xcoms
+from tests.dagtools import xcoms
 from tests.operators.helpers import ORG, calls, change, records_where, stored
 from tests.support import Api
 

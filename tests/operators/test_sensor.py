@@ -26,7 +26,7 @@ from airflow_provider_minimax.sandbox import Sandbox
 from airflow_provider_minimax.sandbox.faults import FaultRule
 from airflow_provider_minimax.sensors.record import MinimaxRecordSensor, check_event
 from airflow_provider_minimax.triggers.record import MinimaxRecordTrigger
-from tests.operators.conftest import task_states, xcoms
+from tests.dagtools import task_states, xcoms
 from tests.operators.helpers import (
     pay,
     stored,
