@@ -8,12 +8,13 @@ PORT        ?= 8765
 SEED        ?= 1
 SCALE       ?= demo
 
-.PHONY: help install demo test lint typecheck pytest sandbox bench bench-quick bench-sandbox clean
+.PHONY: help install demo test lint typecheck pytest reliability sandbox bench bench-quick bench-sandbox clean
 
 help:
 	@echo "make demo      run the nightly export DAG against a local sandbox and show the files"
 	@echo "make test      lint, type-check and run the test suite (creates .venv on first use)"
 	@echo "make sandbox   start the local Minimax sandbox on 127.0.0.1:$(PORT) (SCALE=small|demo|bench)"
+	@echo "make reliability  the full reliability suite (faults, conflicts, lock-out, secrets)"
 	@echo "make bench     export benchmarks side by side with baselines (several minutes)"
 	@echo "make bench-quick  the same at smaller sizes (under two minutes)"
 	@echo "make bench-sandbox  measure the sandbox serving a 1,000,000-row ledger (a few minutes)"
@@ -46,6 +47,10 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+reliability: $(STAMP)
+	MINIMAX_RELIABILITY=full $(BIN)/pytest tests/reliability -p no:randomly
+	@echo "figures: out/reliability/figures.json (see docs/reliability.md)"
 
 sandbox: $(STAMP)
 	$(BIN)/python -m airflow_provider_minimax.sandbox --port $(PORT) --seed $(SEED) --scale $(SCALE)
