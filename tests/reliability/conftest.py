@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +25,13 @@ def runs(fast: int, full: int) -> int:
 
 
 @pytest.fixture
-def report() -> Iterator[Any]:
+def report() -> Any:
     """`report(name, **figures)`: record a test's figures for docs/reliability.md."""
 
     def record(name: str, **figures: Any) -> None:
         _FIGURES[name] = figures | {"full_run": FULL}
 
-    yield record
+    return record
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
