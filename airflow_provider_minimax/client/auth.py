@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import requests
 
@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Token:
-    value: str
-    expires_at: float  # time.monotonic() seconds
+    value: str = field(repr=False)
+    expires_at: float = 0.0  # time.monotonic() seconds
 
 
 class TokenSource:
@@ -54,10 +54,13 @@ class TokenSource:
             )
             if current is not None and fresh_enough and current.value != stale:
                 return current.value
-            guard.check()
-            if on_request is not None:
-                on_request()
-            self._token = self._request(session, guard)
+            # One login attempt at a time across every process of this worker: tasks started
+            # together must not each send a wrong password (the service locks the application).
+            with guard.exclusive():
+                guard.check()
+                if on_request is not None:
+                    on_request()
+                self._token = self._request(session, guard)
             return self._token.value
 
     def forget(self) -> None:

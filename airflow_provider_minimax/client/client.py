@@ -15,8 +15,10 @@ import datetime
 import difflib
 import logging
 import random
+import re
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -27,6 +29,7 @@ from .errors import (
     MinimaxAmbiguousWriteError,
     MinimaxConcurrencyError,
     MinimaxConfigurationError,
+    MinimaxError,
     MinimaxNotFoundError,
     MinimaxResponseError,
 )
@@ -331,24 +334,32 @@ class MinimaxClient:
 
     def _post_and_read(self, resource: Resource, path: str, payload: Record) -> Record:
         response = self.transport.request("POST", path, json=payload)
-        location = response.headers.get("Location")
-        if not location:
-            raise MinimaxResponseError(
-                f"Minimax created a {resource.name} record but sent no Location header.",
-                method="POST",
-                path=path,
-                status=response.status_code,
-            )
-        last_segment = location.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-        if not last_segment.isdigit():
-            raise MinimaxResponseError(
-                f"The Location {location!r} of the new {resource.name} record ends in no ID.",
+        # From here on the record exists: a failure to read it back must never lead to a second
+        # POST, so it is reported as an ambiguous write (create() then looks it up by match_on).
+        location = response.headers.get("Location") or ""
+        location_path = urllib.parse.urlsplit(location).path
+        found = re.search(rf"/{re.escape(path)}/([0-9]+)/?$", location_path, re.IGNORECASE)
+        if found is None:
+            named = f"the Location {location!r}" if location else "no Location"
+            raise MinimaxAmbiguousWriteError(
+                f"Minimax answered the create of a {resource.name} record with HTTP "
+                f"{response.status_code} and {named}, which names no new record of it: the record "
+                "may exist. It was not sent again.",
                 method="POST",
                 path=path,
                 status=response.status_code,
             )
         # Read back through our own base URL: a proxy may rewrite the Location's host.
-        return self._record("GET", f"{path}/{last_segment}")
+        try:
+            return self._record("GET", f"{path}/{found.group(1)}")
+        except MinimaxError as error:
+            raise MinimaxAmbiguousWriteError(
+                f"The new {resource.name} record {found.group(1)} was created but could not be "
+                f"read back ({error}). It was not sent again.",
+                method="POST",
+                path=path,
+                status=response.status_code,
+            ) from error
 
     def find(
         self,

@@ -10,11 +10,13 @@ fingerprint and are tried once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import logging
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -60,6 +62,28 @@ class LockoutGuard:
     @property
     def path(self) -> Path:
         return self.directory / f"{self.key}.json"
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the worker-wide lock of these credentials (a file lock where the OS has one)."""
+        try:
+            import fcntl
+        except ImportError:  # no POSIX file locks: the in-process lock still holds
+            yield
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle = open(self.directory / f"{self.key}.lock", "a")  # noqa: SIM115
+        except OSError as error:
+            log.warning("Could not take the worker-wide login lock: %s", error)
+            yield
+            return
+        with handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def check(self) -> None:
         """Raise instead of asking for a token with credentials already refused."""

@@ -31,8 +31,11 @@ def field_errors(response: requests.Response) -> list[FieldError]:
     body = _json(response)
     if not isinstance(body, dict):
         return []
+    items = body.get("ValidationMessages")
+    if not isinstance(items, list):
+        return []
     found = []
-    for item in body.get("ValidationMessages") or []:
+    for item in items:
         if isinstance(item, dict) and item.get("Message"):
             name = item.get("PropertyName")
             found.append(FieldError(str(name) if name else None, str(item["Message"])))

@@ -188,6 +188,17 @@ class MinimaxExportOperator(MinimaxBaseOperator):
     # -- the run ------------------------------------------------------------------------------
 
     def execute(self, context: Any) -> Any:
+        from airflow_provider_minimax.client import MinimaxError
+        from airflow_provider_minimax.operators._base import FATAL_ERRORS
+
+        try:
+            return self._execute(context)
+        except MinimaxError as error:  # raised outside a logged call (arguments, connection)
+            if type(error).__name__ in FATAL_ERRORS:
+                raise AirflowFailException(f"Minimax export of {self.resource}: {error}") from error
+            raise
+
+    def _execute(self, context: Any) -> Any:
         from airflow_provider_minimax.exports.formats import FORMATS
 
         if self.format not in FORMATS:
