@@ -390,7 +390,7 @@ def decode_json(
         )
     try:
         return response.json(parse_float=decimal.Decimal) if decimals else response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         kind = response.headers.get("Content-Type", "unknown content type")
         raise MinimaxResponseError(
             f"Minimax answered with {kind}, not JSON: {server_words(response)}",

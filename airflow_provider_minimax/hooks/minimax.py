@@ -120,13 +120,16 @@ def config_from_connection(conn: Any, organisation_id: int | str | None = None) 
         )
     except MinimaxConfigurationError as error:
         raise MinimaxConfigurationError(f"Connection {conn.conn_id}: {error}") from None
-    return ClientConfig(
-        credentials=credentials,
-        base_url=_base_url(conn, _extra(extra, "country")),
-        scope=_extra(extra, "scope"),
-        guard_dir=Path(guard_dir) if guard_dir else None,
-        **options,
-    )
+    try:
+        return ClientConfig(
+            credentials=credentials,
+            base_url=_base_url(conn, _extra(extra, "country")),
+            scope=_extra(extra, "scope"),
+            guard_dir=Path(guard_dir) if guard_dir else None,
+            **options,
+        )
+    except MinimaxConfigurationError as error:
+        raise MinimaxConfigurationError(f"Connection {conn.conn_id}: {error}") from None
 
 
 def _base_url(conn: Any, country: str | None) -> str:

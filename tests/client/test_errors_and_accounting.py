@@ -111,3 +111,17 @@ def test_the_client_imports_no_airflow() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_absurdly_deep_json_is_a_response_error() -> None:
+    """An answer nested deeper than Python's recursion limit is a typed error, not a crash."""
+    import requests
+
+    from airflow_provider_minimax.client.transport import decode_json
+
+    response = requests.Response()
+    response.status_code = 200
+    response._content = b"[" * 100_000 + b"]" * 100_000
+    response.headers["Content-Type"] = "application/json"
+    with pytest.raises(MinimaxResponseError, match="not JSON"):
+        decode_json(response, "GET", "orgs/123/customers")

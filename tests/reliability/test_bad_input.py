@@ -437,3 +437,19 @@ def test_export_configuration_errors_fail_the_task_without_retry(
     )
     error = failure(lambda: task.execute(dict(CONTEXT)))
     assert isinstance(error, AirflowFailException), type(error).__name__
+
+
+def test_a_page_size_out_of_range_in_the_connection_names_the_connection(
+    minimax_sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """extra page_size 0: the error names the connection and the field."""
+    import json
+
+    from airflow_provider_minimax.client import MinimaxConfigurationError
+    from airflow_provider_minimax.hooks.minimax import MinimaxHook
+
+    conn = minimax_sandbox.connection
+    conn["extra"]["page_size"] = 0
+    monkeypatch.setenv("AIRFLOW_CONN_MINIMAX_DEFAULT", json.dumps(conn))
+    with pytest.raises(MinimaxConfigurationError, match="Connection minimax_default: page_size"):
+        _ = MinimaxHook().config
