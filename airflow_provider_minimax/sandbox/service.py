@@ -313,12 +313,9 @@ class Service:
     def _ledger_view(self, organisation_id: int) -> list[Record]:
         """journal-entries rows, rebuilt only when a journal changed since the last request."""
         table = self.store.table(organisation_id, "journals")
-        cached = getattr(table, "_ledger_cache", None)
-        if cached is None or cached[0] != table.version:
-            cached = (table.version, listing.journal_entry_rows(table.records.values()))
-            table._ledger_cache = cached  # type: ignore[attr-defined]
-        rows: list[Record] = cached[1]
-        return rows
+        if table.derived is None or table.derived[0] != table.version:
+            table.derived = (table.version, listing.journal_entry_rows(table.records.values()))
+        return table.derived[1]
 
     def _sync(
         self, request: Request, organisation_id: int, kind: Kind, parent_id: int | None

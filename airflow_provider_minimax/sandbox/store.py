@@ -69,6 +69,9 @@ class Table:
     kind: Kind
     records: dict[int, Record] = field(default_factory=dict)
     version: int = 0  # bumped on every write, so derived views know when to rebuild
+    # A view built from these records (the general ledger of the journals), and the version it
+    # was built at.
+    derived: tuple[int, list[Record]] | None = None
 
     def touch(self) -> None:
         self.version += 1
