@@ -74,6 +74,22 @@ class Resource:
         )
 
 
+# The list filters reference.md documents for issued invoices; received ones are "similar".
+_INVOICE_FILTERS = (
+    "CustomerID",
+    "InvoiceNumber",
+    "Year",
+    "DateIssuedFrom",
+    "DateIssuedTo",
+    "DateDueFrom",
+    "DateDueTo",
+    "DateTransactionFrom",
+    "DateTransactionTo",
+    "Status",
+    "PaymentStatus",
+)
+
+
 def _crud(name: str, id_field: str, **options: Any) -> Resource:
     """A resource with POST, PUT and DELETE."""
     return Resource(name, id_field, creatable=True, updatable=True, deletable=True, **options)
@@ -106,20 +122,7 @@ RESOURCES: tuple[Resource, ...] = (
         "IssuedInvoiceId",
         window=("DateIssuedFrom", "DateIssuedTo"),
         window_field="DateIssued",
-        filters=(
-            "CustomerID",
-            "InvoiceType",
-            "InvoiceNumber",
-            "Year",
-            "DateIssuedFrom",
-            "DateIssuedTo",
-            "DateDueFrom",
-            "DateDueTo",
-            "DateTransactionFrom",
-            "DateTransactionTo",
-            "Status",
-            "PaymentStatus",
-        ),
+        filters=(*_INVOICE_FILTERS, "InvoiceType"),
         synccandidates=True,
         actions=(
             "issue",
@@ -191,20 +194,7 @@ RESOURCES: tuple[Resource, ...] = (
         # documented issue date (a received-date filter is not documented).
         window=("DateIssuedFrom", "DateIssuedTo"),
         window_field="DateIssued",
-        filters=(
-            "CustomerID",
-            "InvoiceNumber",
-            "Year",
-            "DateIssuedFrom",
-            "DateIssuedTo",
-            "DateDueFrom",
-            "DateDueTo",
-            "DateTransactionFrom",
-            "DateTransactionTo",
-            "Status",
-            "PaymentStatus",
-            "DocumentReference",
-        ),
+        filters=(*_INVOICE_FILTERS, "DocumentReference"),
     ),
     Resource("report-templates", "ReportTemplateId", synccandidates=True, reference_data=True),
     _crud(
