@@ -7,12 +7,19 @@ STAMP       := $(VENV)/.installed-$(notdir $(CONSTRAINTS))
 PORT        ?= 8765
 SEED        ?= 1
 SCALE       ?= demo
+# The oldest Airflow the provider supports, tested in a virtual environment of its own.
+FLOOR_VENV        ?= .venv-floor
+FLOOR_CONSTRAINTS ?= constraints/airflow-2.11.txt
 
-.PHONY: help install demo test lint typecheck pytest reliability sandbox bench bench-quick bench-sandbox clean
+.PHONY: help install demo test test-floor test-ui chromium docs lint typecheck pytest reliability \
+	sandbox bench bench-quick bench-sandbox clean
 
 help:
 	@echo "make demo      run the nightly export DAG against a local sandbox and show the files"
 	@echo "make test      lint, type-check and run the test suite (creates .venv on first use)"
+	@echo "make test-floor  the test suite on Airflow 2.11, the oldest supported (in $(FLOOR_VENV))"
+	@echo "make test-ui   the Airflow 3 UI tests, with Debian's chromium (installed with apt-get)"
+	@echo "make docs      build the documentation site into out/site (warnings are errors)"
 	@echo "make sandbox   start the local Minimax sandbox on 127.0.0.1:$(PORT) (SCALE=small|demo|bench)"
 	@echo "make reliability  the full reliability suite (faults, conflicts, lock-out, secrets)"
 	@echo "make bench     export benchmarks side by side with baselines (several minutes)"
@@ -27,7 +34,7 @@ $(BIN)/python:
 # Reinstall whenever the project metadata or the pinned versions change.
 $(STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		--constraint $(CONSTRAINTS) --editable ".[dev,parquet]"
+		--constraint $(CONSTRAINTS) --editable ".[dev,parquet,openlineage]"
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -48,6 +55,25 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
+# Same tests, Airflow 2.11: lint and types are version-independent and checked once by `test`.
+test-floor:
+	$(MAKE) pytest VENV=$(FLOOR_VENV) CONSTRAINTS=$(FLOOR_CONSTRAINTS)
+
+# The browser half of tests/ui is skipped when chromium is missing; here it must run.
+test-ui: chromium $(STAMP)
+	MINIMAX_UI_REQUIRED=1 $(BIN)/pytest tests/ui
+
+# Debian's chromium, for the connection-form screenshot test (no browser download).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; \
+	fi
+
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
 reliability: $(STAMP)
 	MINIMAX_RELIABILITY=full $(BIN)/pytest tests/reliability -p no:randomly
 	@echo "figures: out/reliability/figures.json (see docs/reliability.md)"
@@ -67,4 +93,4 @@ bench-sandbox: $(STAMP)
 	$(BIN)/python benchmarks/sandbox_capacity.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) $(FLOOR_VENV) out/site .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -11,7 +11,7 @@ Sections (each against the sandbox's bench ledger, organisation 126, in a separa
 3. memory: peak resident memory of a process exporting 10k, 100k (and 1M) rows.
 4. calls: API calls for 100,000 rows vs the minimum (pages at the server's maximum + 1 token).
 5. parse: importing the provider's operator and sensor modules in a fresh interpreter, minus
-   importing airflow.sdk alone.
+   importing airflow.sdk alone (Airflow 2: airflow.decorators and airflow.models.dag).
 Results: a table on stdout and benchmarks/results/export-<date>.json.
 """
 
@@ -257,7 +257,10 @@ def calls(rows: int) -> dict[str, Any]:
 PARSE_PROBE = """
 import time
 started = time.perf_counter()
-import airflow.sdk
+try:
+    import airflow.sdk  # what an Airflow 3 DAG file imports anyway
+except ImportError:
+    import airflow.decorators, airflow.models.dag  # Airflow 2's spelling of the same
 sdk = time.perf_counter() - started
 started = time.perf_counter()
 import airflow_provider_minimax.operators.records, airflow_provider_minimax.operators.action

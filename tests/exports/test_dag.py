@@ -10,12 +10,12 @@ from typing import Any
 import pendulum
 
 from airflow_provider_minimax.sandbox import Sandbox
-from tests.dagtools import xcoms
+from tests.dagtools import AIRFLOW_3, asset_events, xcoms
 from tests.exports.helpers import expected, ids, read_rows
 
 DAG_SOURCE = """
 import pendulum
-from airflow.sdk import DAG
+from airflow.providers.common.compat.sdk import DAG
 from airflow.timetables.interval import CronDataIntervalTimetable
 
 from airflow_provider_minimax.operators.export import MinimaxExportOperator
@@ -32,22 +32,6 @@ with DAG(
         destination="FOLDER/{{ ds }}/{organisation_id}/{resource}.jsonl",
     )
 """
-
-
-def asset_events(dag_run: Any) -> list[tuple[str, dict[str, Any]]]:
-    """(asset name, event extra) of the Asset events the run's tasks emitted."""
-    from airflow.models.asset import AssetEvent, AssetModel
-    from airflow.utils.session import create_session
-
-    with create_session() as session:
-        events = (
-            session.query(AssetModel.name, AssetEvent.extra)
-            .join(AssetModel, AssetEvent.asset_id == AssetModel.id)
-            .filter(AssetEvent.source_dag_id == dag_run.dag_id)
-            .filter(AssetEvent.source_run_id == dag_run.run_id)
-            .all()
-        )
-        return [(name, dict(extra or {})) for name, extra in events]
 
 
 def test_daily_dag_writes_the_day_to_its_templated_path(
@@ -75,9 +59,10 @@ def test_daily_dag_writes_the_day_to_its_templated_path(
     want = expected(conn, "issuedinvoices", start, end)
     assert ids(read_rows(path, "jsonl"), "issuedinvoices") == ids(want, "issuedinvoices")
     assert manifest["rows"] == len(want) > 0
+    # Airflow 2's Dataset drops the URI's trailing slash.
     assert asset_events(dag_run) == [
         (
-            f"file://{folder}/",
+            f"file://{folder}/" if AIRFLOW_3 else f"file://{folder}",
             {"resource": "issuedinvoices", "files": [f"file://{path}"], "rows": len(want)},
         )
     ]

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_minimax.sandbox import Sandbox
-from tests.dagtools import xcoms
+from tests.dagtools import parse_dags, run_dag, use_bundles, xcoms
 
 EXAMPLE_DAGS = Path(__file__).resolve().parents[2] / "example_dags"
 HOOK_DAG = EXAMPLE_DAGS / "minimax_hook_tasks.py"
@@ -42,36 +42,16 @@ def load_module(path: Path) -> ModuleType:
 
 
 def dag_bag(path: Path) -> dict[str, Any]:
-    """The DAGs of one file, parsed as the DAG processor does; fails on an import error."""
-    from airflow.dag_processing.dagbag import DagBag
-
-    bag = DagBag(dag_folder=str(path), safe_mode=False)
-    assert not bag.import_errors, bag.import_errors
-    assert bag.dags, f"{path.name} defines no DAG"
-    return dict(bag.dags)
+    """The DAGs of one file; fails on an import error or a file with no DAG."""
+    dags = parse_dags(path)
+    assert dags, f"{path.name} defines no DAG"
+    return dags
 
 
 @pytest.fixture
 def example_bundle(airflow_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """example_dags/ as a DAG bundle: `dag.test()` runs only DAGs it finds in a bundle."""
-    bundles = [
-        {
-            "name": "dags-folder",
-            "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
-            "kwargs": {},
-        },
-        {
-            "name": "minimax-example-dags",
-            "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
-            "kwargs": {"path": str(EXAMPLE_DAGS), "refresh_interval": 0},
-        },
-    ]
-    monkeypatch.setenv("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", json.dumps(bundles))
-
-
-def run(dag: Any) -> Any:
-    """One run of `dag` with `dag.test()`; returns the DagRun."""
-    return dag.test(logical_date=None)
+    """example_dags/ as a DAG bundle (Airflow 3's `dag.test()` runs only DAGs of a bundle)."""
+    use_bundles(monkeypatch, **{"minimax-example-dags": EXAMPLE_DAGS})
 
 
 def customers_with_code(sandbox: Sandbox, code: str, organisation_id: int = 123) -> list[Any]:
@@ -91,7 +71,7 @@ def test_example_dag_runs_against_the_sandbox(
 ) -> None:
     """Every self-contained example DAG file parses and each of its DAGs runs to success."""
     for dag in dag_bag(path).values():
-        dag_run = run(dag)
+        dag_run = run_dag(dag)
         assert dag_run.state == "success", f"{dag.dag_id}: {dag_run.state}"
 
 
@@ -102,7 +82,7 @@ def test_hook_dag_creates_updates_and_issues_once(
     dag = dag_bag(HOOK_DAG)["minimax_hook_tasks"]
     assert set(dag.tags) == {"minimax", "example"}
 
-    first = run(dag)
+    first = run_dag(dag)
     assert first.state == "success"
     values = xcoms(first)
     assert values["organisations"] == {"count": 2, "ids": [123, 124]}
@@ -123,7 +103,7 @@ def test_hook_dag_creates_updates_and_issues_once(
     assert creds.password not in text and creds.client_secret not in text
     assert all(token not in text for token in minimax_sandbox.service.authority.tokens)
 
-    second = run(dag)
+    second = run_dag(dag)
     assert second.state == "success"
     assert second.run_id != first.run_id
     again = xcoms(second)
@@ -159,7 +139,7 @@ def test_webshop_dag_invoices_once_keeps_the_pdf_and_waits_for_payment(
     of the same order doubles nothing and only makes the PDF again."""
     dag = dag_bag(WEBSHOP_DAG)["minimax_webshop_invoice"]
     conf = {"pdf_dir": str(tmp_path / "pdf")}
-    first = dag.test(logical_date=None, run_conf=conf)
+    first = run_dag(dag, run_conf=conf)
     assert first.state == "success"
     values = xcoms(first)
     pdf = tmp_path / "pdf" / "WS-2025-1001.pdf"
@@ -181,7 +161,7 @@ def test_webshop_dag_invoices_once_keeps_the_pdf_and_waits_for_payment(
     # 3 x 18.50 at 9.5 % and 6 x 7.90 at 22 %: rounded per rate as on a Slovenian invoice.
     assert invoice["InvoiceValue"] == round(55.5 + 5.27 + 47.4 + 10.43, 2)
 
-    second = dag.test(logical_date=None, run_conf=conf)
+    second = run_dag(dag, run_conf=conf)
     assert second.state == "success"
     assert len(records_where(minimax_sandbox, "customers", "Code", "WEB-C-1001")) == 1
     assert len(records_where(minimax_sandbox, "items", "Code", "WEB-KAVA-1KG")) == 1
@@ -201,8 +181,8 @@ def test_webshop_dag_reads_the_order_from_a_json_file(
     order_file = tmp_path / "order.json"
     order_file.write_text(json.dumps(order), "utf-8")
     dag = dag_bag(WEBSHOP_DAG)["minimax_webshop_invoice"]
-    run_ = dag.test(
-        logical_date=None, run_conf={"order_file": str(order_file), "pdf_dir": str(tmp_path)}
+    run_ = run_dag(
+        dag, run_conf={"order_file": str(order_file), "pdf_dir": str(tmp_path)}
     )
     assert run_.state == "success"
     assert (tmp_path / "WS-FILE-7.pdf").exists()
@@ -216,7 +196,7 @@ def test_update_dag_changes_the_fields_it_names_and_no_other(
     is left as it was. (Another writer in between: tests/operators, on_conflict="retry".)"""
     dag = dag_bag(UPDATE_DAG)["minimax_update_customer"]
     [before] = records_where(minimax_sandbox, "customers", "Code", "00001")
-    run_ = dag.test(logical_date=None, run_conf={"code": "00001", "changes": {"City": "Bled"}})
+    run_ = run_dag(dag, run_conf={"code": "00001", "changes": {"City": "Bled"}})
     assert run_.state == "success"
     [after] = records_where(minimax_sandbox, "customers", "Code", "00001")
     assert after["City"] == "Bled"
@@ -248,7 +228,7 @@ def test_daily_export_dag_writes_every_file_with_its_manifest(
 
     monkeypatch.setenv("MINIMAX_EXPORT_ROOT", str(tmp_path))
     dag = dag_bag(DAILY_EXPORT_DAG)["minimax_daily_export"]
-    run_ = dag.test(logical_date=pendulum.datetime(2025, 11, 21, tz="Europe/Ljubljana"))
+    run_ = run_dag(dag, pendulum.datetime(2025, 11, 21, tz="Europe/Ljubljana"))
     assert run_.state == "success"
     manifests = [json.loads(p.read_text()) for p in tmp_path.rglob("*.manifest.json")]
     assert len(manifests) == 24

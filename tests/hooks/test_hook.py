@@ -25,6 +25,7 @@ from airflow_provider_minimax.client.guard import forget_in_process
 from airflow_provider_minimax.get_provider_info import get_provider_info
 from airflow_provider_minimax.hooks.minimax import MinimaxHook, VariableGuardStore
 from airflow_provider_minimax.sandbox import Sandbox
+from tests.dagtools import parse_dags, run_dag, use_bundles, xcoms
 from tests.support import FORM_FIELDS
 
 CONN_ENV = "AIRFLOW_CONN_MINIMAX_DEFAULT"
@@ -189,7 +190,7 @@ def test_guard_holds_across_hooks_and_processes_until_the_password_is_fixed(
 GUARD_DAGS = """
 import datetime
 
-from airflow.sdk import dag, task
+from airflow.providers.common.compat.sdk import dag, task
 
 START = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
 
@@ -228,38 +229,20 @@ check_dag()
 
 @pytest.fixture
 def guard_dags(airflow_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """Two small DAGs in a DAG bundle of their own (dag.test() runs only DAGs of a bundle)."""
-    from airflow.dag_processing.dagbag import DagBag
-
+    """Two small DAGs in a DAG bundle of their own."""
     folder = tmp_path / "dags"
     folder.mkdir()
     (folder / "minimax_guard_dags.py").write_text(GUARD_DAGS, "utf-8")
-    bundle = {
-        "name": "minimax-guard-tests",
-        "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
-        "kwargs": {"path": str(folder), "refresh_interval": 0},
-    }
-    monkeypatch.setenv("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", json.dumps([bundle]))
-    bag = DagBag(dag_folder=str(folder), safe_mode=False)
-    assert not bag.import_errors, bag.import_errors
-    return dict(bag.dags)
+    use_bundles(monkeypatch, **{"minimax-guard-tests": folder})
+    return parse_dags(folder)
 
 
 def run_and_return(dag: Any) -> Any:
     """Run the one-task DAG with dag.test(); its task's return value."""
-    from airflow.models.xcom import XComModel
-    from airflow.utils.session import create_session
-
-    dag_run = dag.test(logical_date=None)
+    dag_run = run_dag(dag)
     assert dag_run.state == "success"
-    with create_session() as session:
-        [row] = (
-            session.query(XComModel)
-            .filter(XComModel.dag_id == dag.dag_id, XComModel.run_id == dag_run.run_id)
-            .filter(XComModel.key == "return_value")
-            .all()
-        )
-        return row.value
+    [value] = xcoms(dag_run).values()
+    return value
 
 
 def core_variable(key: str) -> str | None:

@@ -164,7 +164,7 @@ def test_action_query_as_json_text(conn: Sandbox, draft: dict[str, Any]) -> None
 
 def test_dag_params_are_not_sent_as_action_parameters(conn: Sandbox, draft: dict[str, Any]) -> None:
     """A DAG's Params stay the DAG's: the action's query holds only the action's own params."""
-    from airflow.sdk import DAG
+    from airflow.providers.common.compat.sdk import DAG
 
     with DAG("minimax_ops_params_leak", schedule=None, params={"invoice_note": "internal"}):
         operator = MinimaxActionOperator(
@@ -181,7 +181,7 @@ def test_dag_params_are_not_sent_as_action_parameters(conn: Sandbox, draft: dict
 TEMPLATED_DAG = """
 import datetime
 
-from airflow.sdk import dag
+from airflow.providers.common.compat.sdk import dag
 
 from airflow_provider_minimax.operators.action import MinimaxActionOperator
 

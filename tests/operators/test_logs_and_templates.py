@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from structlog.testing import capture_logs
 
 from airflow_provider_minimax.operators.action import MinimaxActionOperator
 from airflow_provider_minimax.operators.records import (
@@ -21,6 +20,7 @@ from airflow_provider_minimax.operators.records import (
 )
 from airflow_provider_minimax.sandbox import Sandbox
 from airflow_provider_minimax.sensors.record import MinimaxRecordSensor
+from tests.logtools import operator_logs
 
 DURATION = r"in \d+\.\d{3} s \(\d+ API calls\)$"
 
@@ -50,15 +50,15 @@ def test_one_info_line_per_call_and_no_secret(
     """
     caplog.set_level(logging.DEBUG)
     invoice = draft["IssuedInvoiceId"]
-    with capture_logs() as create_events:
+    with operator_logs() as create_events:
         created = MinimaxCreateOperator(
             task_id="c", resource="customers", payload={"Code": "OPS-LOG", "Name": "Log"}
         ).execute({})
-    with capture_logs() as update_events:
+    with operator_logs() as update_events:
         MinimaxUpdateOperator(
             task_id="u", resource="customers", id=created["id"], changes={"City": "Ptuj"}
         ).execute({})
-    with capture_logs() as action_events:
+    with operator_logs() as action_events:
         MinimaxActionOperator(
             task_id="a",
             resource="issuedinvoices",

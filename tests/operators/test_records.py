@@ -304,7 +304,7 @@ def test_delete_removes_the_record(customer: dict[str, Any], conn: Sandbox, api:
 CHAIN_DAG = """
 import datetime
 
-from airflow.sdk import dag, task
+from airflow.providers.common.compat.sdk import dag, task
 
 from airflow_provider_minimax.operators.records import (
     MinimaxCreateOperator,

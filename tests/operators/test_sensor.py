@@ -26,7 +26,7 @@ from airflow_provider_minimax.sandbox import Sandbox
 from airflow_provider_minimax.sandbox.faults import FaultRule
 from airflow_provider_minimax.sensors.record import MinimaxRecordSensor, check_event
 from airflow_provider_minimax.triggers.record import MinimaxRecordTrigger
-from tests.dagtools import task_states, xcoms
+from tests.dagtools import reschedules, task_states, try_numbers, xcoms
 from tests.operators.helpers import (
     pay,
     stored,
@@ -281,7 +281,7 @@ import datetime
 import json
 
 import requests
-from airflow.sdk import dag, task
+from airflow.providers.common.compat.sdk import dag, task
 
 from airflow_provider_minimax.sensors.record import MinimaxRecordSensor
 
@@ -376,10 +376,6 @@ def test_reschedule_mode_in_a_dag_run(
 ) -> None:
     """mode="reschedule": the first poke finds the invoice unpaid, the task is rescheduled, a
     later poke sees it paid."""
-    from airflow.models.taskinstance import TaskInstance
-    from airflow.models.taskreschedule import TaskReschedule
-    from airflow.utils.session import create_session
-
     invoice = unpaid_issued_invoice(conn)
     later("GET", "issuedinvoices/{id}", 1, lambda: pay(conn, invoice))
     dag_id = "minimax_ops_sensor_reschedule"
@@ -389,11 +385,8 @@ def test_reschedule_mode_in_a_dag_run(
     dag_run = run_dag(source, dag_id)
     assert dag_run.state == "success", task_states(dag_run)
     assert xcoms(dag_run)["wait"]["PaymentStatus"] == "Placan"
-    with create_session() as session:
-        [ti] = session.query(TaskInstance).filter(TaskInstance.run_id == dag_run.run_id).all()
-        reschedules = session.query(TaskReschedule).filter(TaskReschedule.ti_id == ti.id).count()
-    assert reschedules >= 1
-    assert ti.try_number == 1
+    assert reschedules(dag_run, "wait") >= 1
+    assert try_numbers(dag_run) == {"wait": 1}
 
 
 def test_deferrable_in_a_dag_run_succeeds_through_execute_complete(

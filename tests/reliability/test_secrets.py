@@ -20,7 +20,6 @@ from typing import Any
 import pendulum
 import pytest
 from airflow.providers.common.compat.sdk import AirflowFailException
-from structlog.testing import capture_logs
 
 from airflow_provider_minimax.client import MinimaxError
 from airflow_provider_minimax.hooks.minimax import MinimaxHook
@@ -34,6 +33,7 @@ from airflow_provider_minimax.operators.records import (
 from airflow_provider_minimax.sandbox import Credentials, Sandbox, Settings
 from airflow_provider_minimax.sensors.record import MinimaxRecordSensor
 from tests.dagtools import bundle_runner, task_states, xcoms
+from tests.logtools import operator_logs
 from tests.support import Api, draft_invoice
 
 CANARY = uuid.uuid4().hex[:16]
@@ -154,7 +154,7 @@ def test_no_canary_escapes_operators_run_directly(
     out = tmp_path / "out"
     results: dict[str, Any] = {}
     texts: dict[str, str] = {}
-    with capture_logs() as events:
+    with operator_logs() as events:
         results["create"] = MinimaxCreateOperator(
             task_id="create",
             resource="customers",
@@ -233,7 +233,7 @@ def test_no_canary_escapes_operators_run_directly(
     texts |= {f"file {name}": text for name, text in written.items()}
     texts |= guard_texts(tmp_path)
     texts["xcom"] = json.dumps(results, default=str)
-    texts["structlog events"] = "\n".join(repr(event) for event in events)
+    texts["operator log events"] = "\n".join(repr(event) for event in events)
     texts["stdlib log"] = caplog.text
     texts["stdlib records"] = "\n".join(repr(vars(record)) for record in caplog.records)
     texts["stdout"], texts["stderr"] = captured.out, captured.err
@@ -258,7 +258,7 @@ def test_no_canary_escapes_operators_run_directly(
 DAG_SOURCE = """
 import datetime
 
-from airflow.sdk import DAG
+from airflow.providers.common.compat.sdk import DAG
 
 from airflow_provider_minimax.operators.action import MinimaxActionOperator
 from airflow_provider_minimax.operators.export import MinimaxExportOperator
@@ -379,7 +379,7 @@ def test_no_canary_escapes_a_dag_run(
     source = DAG_SOURCE.format(code=f"CANARY-DAG-{CANARY[:6]}", invoice=invoice, folder=out)
     run = bundle_runner(tmp_path / "dags", monkeypatch, "minimax-secrets-canary")
     logs_before = set(log_files(airflow_db))
-    with capture_logs() as events:
+    with operator_logs() as events:
         dag_run = run(source, "minimax_secrets_canary")
     states = task_states(dag_run)
     assert states == {
@@ -409,7 +409,7 @@ def test_no_canary_escapes_a_dag_run(
         "xcom": json.dumps(values, default=str),
         "rendered fields": json.dumps(rendered, default=str),
         "variables": json.dumps(variables),
-        "structlog events": "\n".join(repr(event) for event in events),
+        "operator log events": "\n".join(repr(event) for event in events),
         "stdlib log": caplog.text,
         "stdlib records": "\n".join(repr(vars(record)) for record in caplog.records),
         "stdout": captured.out,
