@@ -7,12 +7,15 @@ import json
 import re
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import AirflowFailException, Asset
 
 from airflow_provider_minimax.operators._base import MinimaxBaseOperator, parse_list, parse_mapping
 from airflow_provider_minimax.operators._storage import AtomicWriter, url_of, write_file
+
+if TYPE_CHECKING:
+    from airflow_provider_minimax.operators._lineage import Exported, Lineage
 
 BATCH_ROWS = 1000  # rows handed to the file writer at once (a row group in Parquet)
 PROGRESS_SECONDS = 10.0
@@ -131,6 +134,7 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         self.time_zone = time_zone
         self.interval_start = interval_start
         self.interval_end = interval_end
+        self._exported: list[Exported] = []  # what the run wrote, for OpenLineage
 
     # -- arguments ----------------------------------------------------------------------------
 
@@ -205,6 +209,7 @@ class MinimaxExportOperator(MinimaxBaseOperator):
             raise AirflowFailException(
                 f"format must be one of {', '.join(FORMATS)}, not {self.format!r}."
             )
+        self._exported = []
         organisations = self._organisations()
         manifests = [
             self._export(context, org, several=len(organisations) > 1) for org in organisations
@@ -219,6 +224,7 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         from airflow_provider_minimax.exports.formats import writer_for
         from airflow_provider_minimax.exports.manifest import manifest
         from airflow_provider_minimax.exports.shapes import project, shape_for
+        from airflow_provider_minimax.operators._lineage import Exported
 
         client = self.hook.get_conn()
         before = client.stats.as_dict()
@@ -293,6 +299,8 @@ class MinimaxExportOperator(MinimaxBaseOperator):
             base_url=client.config.base_url,
         )
         write_file(f"{written.target}.manifest.json", json.dumps(result, indent=2).encode())
+        source = f"{client.config.api_root}orgs/{org}/{feed.path}"
+        self._exported.append(Exported(result, source, shape))
         return result
 
     def _days(self, client: Any, start: Any, end: Any) -> Any:
@@ -350,3 +358,12 @@ class MinimaxExportOperator(MinimaxBaseOperator):
                 }
             except (KeyError, TypeError, AttributeError):  # older Airflow: no event extras
                 return
+
+    # -- lineage (the `openlineage` extra) ----------------------------------------------------
+
+    def get_openlineage_facets_on_complete(self, task_instance: Any) -> Lineage:
+        """What the run read (one Minimax list per organisation) and wrote (each file), for the
+        OpenLineage provider, which alone calls this; after a failure, the files that landed."""
+        from airflow_provider_minimax.operators._lineage import operator_lineage
+
+        return operator_lineage(self._exported)

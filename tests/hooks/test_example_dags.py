@@ -181,9 +181,7 @@ def test_webshop_dag_reads_the_order_from_a_json_file(
     order_file = tmp_path / "order.json"
     order_file.write_text(json.dumps(order), "utf-8")
     dag = dag_bag(WEBSHOP_DAG)["minimax_webshop_invoice"]
-    run_ = run_dag(
-        dag, run_conf={"order_file": str(order_file), "pdf_dir": str(tmp_path)}
-    )
+    run_ = run_dag(dag, run_conf={"order_file": str(order_file), "pdf_dir": str(tmp_path)})
     assert run_.state == "success"
     assert (tmp_path / "WS-FILE-7.pdf").exists()
     assert records_where(minimax_sandbox, "issuedinvoices", "DocumentReference", "WS-FILE-7")
