@@ -7,11 +7,12 @@ STAMP       := $(VENV)/.installed-$(notdir $(CONSTRAINTS))
 PORT        ?= 8765
 SEED        ?= 1
 SCALE       ?= demo
+EXTRAS      ?= dev,parquet,openlineage,ui
 # The oldest Airflow the provider supports, tested in a virtual environment of its own.
 FLOOR_VENV        ?= .venv-floor
 FLOOR_CONSTRAINTS ?= constraints/airflow-2.11.txt
 
-.PHONY: help install demo test test-floor test-ui chromium docs lint typecheck pytest reliability \
+.PHONY: help install demo test test-floor test-ui ui-screenshot chromium docs lint typecheck pytest reliability \
 	sandbox bench bench-quick bench-sandbox clean
 
 help:
@@ -34,7 +35,7 @@ $(BIN)/python:
 # Reinstall whenever the project metadata or the pinned versions change.
 $(STAMP): pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		--constraint $(CONSTRAINTS) --editable ".[dev,parquet,openlineage]"
+		--constraint $(CONSTRAINTS) --editable ".[$(EXTRAS)]"
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -56,8 +57,9 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 # Same tests, Airflow 2.11: lint and types are version-independent and checked once by `test`.
+# No browser driver: tests/ui needs Airflow 3.
 test-floor:
-	$(MAKE) pytest VENV=$(FLOOR_VENV) CONSTRAINTS=$(FLOOR_CONSTRAINTS)
+	$(MAKE) pytest VENV=$(FLOOR_VENV) CONSTRAINTS=$(FLOOR_CONSTRAINTS) EXTRAS=dev,parquet,openlineage
 
 # The browser half of tests/ui is skipped when chromium is missing; here it must run.
 test-ui: chromium $(STAMP)
@@ -65,11 +67,16 @@ test-ui: chromium $(STAMP)
 
 # Debian's chromium, for the connection-form screenshot test (no browser download).
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-liberation >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation; \
 	fi
+
+# Retake docs/img/connection-form.png from the running UI.
+ui-screenshot: chromium $(STAMP)
+	MINIMAX_UI_REQUIRED=1 MINIMAX_UPDATE_SCREENSHOT=1 $(BIN)/pytest tests/ui/test_connection_form.py \
+		-k offers_the_minimax_form
 
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict
