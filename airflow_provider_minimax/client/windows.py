@@ -59,7 +59,11 @@ def _aware(moment: datetime.datetime, name: str) -> datetime.datetime:
         raise MinimaxConfigurationError(
             f"The interval's {name} ({moment}) has no time zone; give an aware datetime."
         )
-    return moment
+    # A plain datetime in UTC, whatever came in: Airflow hands pendulum DateTimes, and pendulum 3
+    # gets arithmetic wrong once one is converted to a ZoneInfo zone (DateTime - timedelta comes
+    # back naive and shifted by the zone's offset: 19:00 CET - 1 s gave 17:59:59).
+    utc = moment.astimezone(datetime.timezone.utc)
+    return datetime.datetime(*utc.timetuple()[:6], utc.microsecond, tzinfo=datetime.timezone.utc)
 
 
 def zone_of(country: str, time_zone: str | None = None) -> ZoneInfo:

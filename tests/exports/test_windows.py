@@ -196,6 +196,29 @@ def test_modified_between_is_local_time_with_the_end_excluded(
     assert modified_between(start, end, ZONE) == values
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "values"),
+    [
+        # An hourly run in winter and one in summer, as Airflow hands them: pendulum DateTimes.
+        ((2025, 1, 15, 17), (2025, 1, 15, 18), ("2025-01-15T18:00:00", "2025-01-15T18:59:59")),
+        ((2025, 7, 1, 10), (2025, 7, 1, 11), ("2025-07-01T12:00:00", "2025-07-01T12:59:59")),
+        # A local-midnight daily run on the day clocks go back (25 hours).
+        ((2025, 10, 25, 22), (2025, 10, 26, 23), ("2025-10-26T00:00:00", "2025-10-26T23:59:59")),
+    ],
+)
+def test_windows_of_pendulum_datetimes_match_standard_ones(
+    start: tuple[int, ...], end: tuple[int, ...], values: tuple[str, str]
+) -> None:
+    """pendulum 3 loses the zone in `DateTime - timedelta` after converting to a ZoneInfo zone
+    (19:00 CET - 1 s gave a naive 17:59:59): the windows must not inherit that."""
+    import pendulum
+
+    assert modified_between(pendulum.datetime(*start), pendulum.datetime(*end), ZONE) == values
+    assert modified_between(utc(*start), utc(*end), ZONE) == values
+    days = local_days(pendulum.datetime(*start), pendulum.datetime(*end), ZONE)
+    assert days == local_days(utc(*start), utc(*end), ZONE)
+
+
 def test_window_export_refuses_a_naive_interval(conn: Sandbox, tmp_path: Path) -> None:
     """The operator fails on a naive interval and writes nothing."""
     with pytest.raises(Exception, match="no time zone"):
