@@ -93,6 +93,7 @@ def get_provider_info() -> dict[str, Any]:
                 "python-modules": [
                     "airflow_provider_minimax.operators.records",
                     "airflow_provider_minimax.operators.action",
+                    "airflow_provider_minimax.operators.export",
                 ],
             }
         ],

@@ -50,7 +50,11 @@ def run_dag(dag: Any, logical_date: Any = None, **kwargs: Any) -> Any:
     if AIRFLOW_3:
         return dag.test(logical_date=logical_date, **kwargs)
     # Airflow 2's dag.test() skips what its DAG processor would have written first: without
-    # the DAG's Dataset rows, outlet events are dropped ("DatasetModel ... not found").
+    # the DAG's Dataset rows, outlet events are dropped ("DatasetModel ... not found"). Writing
+    # them needs FAB's tables known to SQLAlchemy (a dag_run_note refers to ab_user), as they
+    # are in Airflow's own processes.
+    import airflow.providers.fab.auth_manager.models  # noqa: F401
+
     dag.sync_to_db()
     return dag.test(execution_date=logical_date, **kwargs)
 

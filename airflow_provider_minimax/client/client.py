@@ -128,8 +128,7 @@ class MinimaxClient:
             )
         raise MinimaxConfigurationError(
             "The login reaches several organisations; choose one with organisation_id: "
-            + ", ".join(f"{org['ID']} {org.get('Name')}" for org in reached)
-            + "."
+            + listed(reached)
         )
 
     def _reachable(self, organisation_id: int) -> None:
@@ -650,3 +649,10 @@ def _changer(changes: Changes, resource: str) -> Callable[[Record], Record]:
         return {**record, **changes}
 
     return apply_mapping
+
+
+def listed(organisations: list[Record]) -> str:
+    """`123 Demo d.o.o., 124 Primer d.o.o.` to end a sentence: one full stop, even after a name
+    that ends with one (most Slovenian company names do)."""
+    text = ", ".join(f"{org['ID']} {org.get('Name')}" for org in organisations)
+    return text if text.endswith(".") else f"{text}."

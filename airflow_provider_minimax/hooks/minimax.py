@@ -23,7 +23,7 @@ from airflow_provider_minimax.client import (
     MinimaxConfigurationError,
     MinimaxError,
 )
-from airflow_provider_minimax.client.client import Changes, Record
+from airflow_provider_minimax.client.client import Changes, Record, listed
 from airflow_provider_minimax.get_provider_info import CONNECTION_EXTRAS
 
 log = logging.getLogger(__name__)
@@ -311,10 +311,9 @@ class MinimaxHook(BaseHook):
             reached = self.client.organisations()
         except MinimaxError as error:
             return False, str(error)
-        names = ", ".join(f"{org['ID']} {org.get('Name')}" for org in reached)
         count = len(reached)
         noun = "organisation" if count == 1 else "organisations"
         return True, (
             f"Connected to {config.base_url} as {config.credentials.username!r}: "
-            f"reaches {count} {noun}{': ' + names if names else ''}."
+            f"reaches {count} {noun}" + (f": {listed(reached)}" if reached else ".")
         )

@@ -119,8 +119,16 @@ def test_test_connection_lists_the_organisations(minimax_connection: str) -> Non
     """A working connection: True, and the organisations the login reaches by ID and name."""
     ok, message = MinimaxHook().test_connection()
     assert ok is True
-    assert "2 organisations" in message
-    assert "123 Demo d.o.o." in message and "124 Primer d.o.o." in message
+    assert message.endswith(": reaches 2 organisations: 123 Demo d.o.o., 124 Primer d.o.o.")
+
+
+def test_several_organisations_without_a_choice_are_listed_once_each(make_client: Any) -> None:
+    """The error names every organisation and ends with one full stop after "d.o.o."."""
+    with pytest.raises(MinimaxError) as caught:
+        make_client(organisation_id=None).organisation_id()
+    assert str(caught.value).endswith(
+        "choose one with organisation_id: 123 Demo d.o.o., 124 Primer d.o.o."
+    )
 
 
 def test_test_connection_with_a_wrong_password_asks_once(
