@@ -34,7 +34,18 @@ CONN_FIELDS: dict[str, dict[str, Any]] = {
     "country": {
         "label": "Country",
         "description": "SI, HR or RS: picks the base URL when Base URL is empty.",
-        "schema": {"type": ["string", "null"], "enum": ["SI", "HR", "RS", None]},
+        "schema": {
+            "type": ["string", "null"],
+            "enum": ["SI", "HR", "RS", None],
+            # Option labels in Airflow 3's form (its parameter forms' convention); without
+            # them the empty choice reads "null".
+            "values_display": {
+                "SI": "SI: Slovenia (moj.minimax.si)",
+                "HR": "HR: Croatia (moj.minimax.hr)",
+                "RS": "RS: Serbia (moj.minimax.rs)",
+                "null": "None: from Base URL, else Slovenia",
+            },
+        },
     },
     "scope": {
         "label": "Scope",

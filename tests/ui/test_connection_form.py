@@ -148,7 +148,12 @@ def test_add_connection_offers_the_minimax_form(
         if spec["schema"].get("format") == "password":
             field = dialog.locator(f"input[name=element_{name}]")
             expect(field).to_have_attribute("type", "password")
-    choose(page, dialog.locator("#element_country [role=combobox]"), "SI")
+    # Country: its options read as the provider labels them, the empty one included.
+    country = dialog.locator("#element_country")
+    labels = minimax_form["conn-fields"]["country"]["schema"]["values_display"]
+    expect(country).to_contain_text(labels["null"])
+    choose(page, country.locator("[role=combobox]"), labels["SI"])
+    expect(country).to_contain_text(labels["SI"])
 
     # The whole dialog in one picture: a window tall enough that it does not scroll.
     box = dialog.bounding_box()
@@ -183,8 +188,10 @@ def saved_from_the_form(
             dialog.locator(f"[name={name}]").fill(conn[name])
         open_extra_fields(dialog)
         for name, value in conn["extra"].items():
-            if "enum" in minimax_form["conn-fields"][name]["schema"]:
-                choose(page, dialog.locator(f"#element_{name} [role=combobox]"), value)
+            schema = minimax_form["conn-fields"][name]["schema"]
+            if "enum" in schema:
+                label = schema.get("values_display", {}).get(value, value)
+                choose(page, dialog.locator(f"#element_{name} [role=combobox]"), label)
             else:
                 dialog.locator(f"input[name=element_{name}]").fill(str(value))
         with page.expect_response(
