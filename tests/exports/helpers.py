@@ -170,3 +170,28 @@ class Meanwhile(FaultRule):
 def list_path(resource: str, org: int = ORG) -> str:
     """A fault-rule pattern for the list requests of `resource` (not its records)."""
     return rf"/orgs/{org}/{resource}$"
+
+
+def daily_export_dag(dag_id: str, folder: Path, fmt: str) -> str:
+    """The source of a DAG file: daily data intervals at UTC midnights from 2025-11-01, one task
+    exporting issued invoices to `folder/{{ ds }}/{organisation_id}/issuedinvoices.<fmt>`."""
+    return f"""
+import pendulum
+from airflow.providers.common.compat.sdk import DAG
+from airflow.timetables.interval import CronDataIntervalTimetable
+
+from airflow_provider_minimax.operators.export import MinimaxExportOperator
+
+with DAG(
+    "{dag_id}",
+    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
+    start_date=pendulum.datetime(2025, 11, 1, tz="UTC"),
+    catchup=False,
+):
+    MinimaxExportOperator(
+        task_id="export_invoices",
+        resource="issuedinvoices",
+        destination="{folder}/{{{{ ds }}}}/{{organisation_id}}/{{resource}}.{fmt}",
+        format="{fmt}",
+    )
+"""

@@ -11,27 +11,7 @@ import pendulum
 
 from airflow_provider_minimax.sandbox import Sandbox
 from tests.dagtools import AIRFLOW_3, asset_events, xcoms
-from tests.exports.helpers import expected, ids, read_rows
-
-DAG_SOURCE = """
-import pendulum
-from airflow.providers.common.compat.sdk import DAG
-from airflow.timetables.interval import CronDataIntervalTimetable
-
-from airflow_provider_minimax.operators.export import MinimaxExportOperator
-
-with DAG(
-    "minimax_export_daily",
-    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
-    start_date=pendulum.datetime(2025, 11, 1, tz="UTC"),
-    catchup=False,
-):
-    MinimaxExportOperator(
-        task_id="export_invoices",
-        resource="issuedinvoices",
-        destination="FOLDER/{{ ds }}/{organisation_id}/{resource}.jsonl",
-    )
-"""
+from tests.exports.helpers import daily_export_dag, expected, ids, read_rows
 
 
 def test_daily_dag_writes_the_day_to_its_templated_path(
@@ -41,7 +21,7 @@ def test_daily_dag_writes_the_day_to_its_templated_path(
     the task's XCom is the manifest on disk; the outlet Asset gets an event naming the file."""
     folder = tmp_path / "exports"
     dag_run = run_dag(
-        DAG_SOURCE.replace("FOLDER", str(folder)),
+        daily_export_dag("minimax_export_daily", folder, "jsonl"),
         "minimax_export_daily",
         logical_date=pendulum.datetime(2025, 11, 5, tz="UTC"),
     )

@@ -16,7 +16,15 @@ import pytest
 from airflow_provider_minimax.operators._lineage import dataset_id
 from airflow_provider_minimax.operators.export import MinimaxExportOperator
 from airflow_provider_minimax.sandbox import FaultRule, Sandbox
-from tests.exports.helpers import context, csv_header, expected, list_path, read_rows, utc
+from tests.exports.helpers import (
+    context,
+    csv_header,
+    daily_export_dag,
+    expected,
+    list_path,
+    read_rows,
+    utc,
+)
 from tests.support import Api
 
 START, END = utc(2025, 11, 3), utc(2025, 11, 10)
@@ -277,27 +285,6 @@ def test_the_operator_imports_without_openlineage() -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
-DAG_SOURCE = """
-import pendulum
-from airflow.providers.common.compat.sdk import DAG
-from airflow.timetables.interval import CronDataIntervalTimetable
-
-from airflow_provider_minimax.operators.export import MinimaxExportOperator
-
-with DAG(
-    "minimax_export_lineage",
-    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
-    start_date=pendulum.datetime(2025, 11, 1, tz="UTC"),
-    catchup=False,
-):
-    MinimaxExportOperator(
-        task_id="export_invoices",
-        resource="issuedinvoices",
-        destination="FOLDER/{{ ds }}/{organisation_id}/{resource}.parquet",
-        format="parquet",
-    )
-"""
-
 # OpenLineage decides whether to listen when Airflow loads its plugins, once per process: the
 # DAG runs in a process of its own, started with a transport configured.
 RUN_DAG = """
@@ -325,7 +312,7 @@ def test_a_dag_run_emits_the_lineage(airflow_db: str, conn: Sandbox, tmp_path: P
     folder, events = tmp_path / "exports", tmp_path / "openlineage.jsonl"
     transport = {"type": "file", "log_file_path": str(events), "append": True}
     env = os.environ | {"AIRFLOW__OPENLINEAGE__TRANSPORT": json.dumps(transport)}
-    source = DAG_SOURCE.replace("FOLDER", str(folder))
+    source = daily_export_dag("minimax_export_lineage", folder, "parquet")
     done = subprocess.run(
         [sys.executable, "-c", RUN_DAG, str(tmp_path / "dags"), source],
         cwd=ROOT,
