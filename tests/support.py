@@ -130,3 +130,45 @@ def act(
         query["rowVersion"] = row_version
     # requests URL-encodes params: "+" must travel as %2B or the server reads a space.
     return api.request(method, api.org(f"{resource}/{record_id}/actions/{action}"), params=query)
+
+
+# Two one-task DAGs around the lock-out guard's Airflow Variable: a round trip through the
+# store, and MinimaxHook().test_connection() run as a task on `minimax_default`.
+GUARD_DAGS = """
+import datetime
+
+from airflow.providers.common.compat.sdk import dag, task
+
+START = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+@dag(dag_id="minimax_guard_round_trip", schedule=None, start_date=START, catchup=False)
+def round_trip_dag():
+    @task
+    def round_trip():
+        from airflow_provider_minimax.hooks.minimax import VariableGuardStore
+
+        store = VariableGuardStore()
+        store.write("minimax_refused_login_round_trip", '{"status": "400"}')
+        seen = store.read("minimax_refused_login_round_trip")
+        store.delete("minimax_refused_login_round_trip")
+        return {"seen": seen, "after_delete": store.read("minimax_refused_login_round_trip")}
+
+    round_trip()
+
+
+@dag(dag_id="minimax_guard_check", schedule=None, start_date=START, catchup=False)
+def check_dag():
+    @task
+    def check():
+        from airflow_provider_minimax.hooks.minimax import MinimaxHook
+
+        ok, message = MinimaxHook().test_connection()
+        return {"ok": ok, "message": message}
+
+    check()
+
+
+round_trip_dag()
+check_dag()
+"""

@@ -26,7 +26,7 @@ from airflow_provider_minimax.get_provider_info import get_provider_info
 from airflow_provider_minimax.hooks.minimax import MinimaxHook, VariableGuardStore
 from airflow_provider_minimax.sandbox import Sandbox
 from tests.dagtools import parse_dags, run_dag, use_bundles, xcoms
-from tests.support import FORM_FIELDS
+from tests.support import FORM_FIELDS, GUARD_DAGS
 
 CONN_ENV = "AIRFLOW_CONN_MINIMAX_DEFAULT"
 
@@ -193,46 +193,7 @@ def test_guard_holds_across_hooks_and_processes_until_the_password_is_fixed(
     assert minimax_sandbox.stats()["rejected_logins"] == 1
 
 
-# -- the Airflow Variable side of the guard (only inside a task in Airflow 3) ----------------
-
-GUARD_DAGS = """
-import datetime
-
-from airflow.providers.common.compat.sdk import dag, task
-
-START = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
-
-
-@dag(dag_id="minimax_guard_round_trip", schedule=None, start_date=START, catchup=False)
-def round_trip_dag():
-    @task
-    def round_trip():
-        from airflow_provider_minimax.hooks.minimax import VariableGuardStore
-
-        store = VariableGuardStore()
-        store.write("minimax_refused_login_round_trip", '{"status": "400"}')
-        seen = store.read("minimax_refused_login_round_trip")
-        store.delete("minimax_refused_login_round_trip")
-        return {"seen": seen, "after_delete": store.read("minimax_refused_login_round_trip")}
-
-    round_trip()
-
-
-@dag(dag_id="minimax_guard_check", schedule=None, start_date=START, catchup=False)
-def check_dag():
-    @task
-    def check():
-        from airflow_provider_minimax.hooks.minimax import MinimaxHook
-
-        ok, message = MinimaxHook().test_connection()
-        return {"ok": ok, "message": message}
-
-    check()
-
-
-round_trip_dag()
-check_dag()
-"""
+# -- the Airflow Variable side of the guard --------------------------------------------------
 
 
 @pytest.fixture

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from airflow_provider_minimax.client.guard import forget_in_process
 from airflow_provider_minimax.hooks.minimax import MinimaxHook
 from airflow_provider_minimax.sandbox import Sandbox
+from tests.dagtools import bundle_runner, xcoms
+from tests.support import GUARD_DAGS
 
 from .conftest import ApiServer
 
@@ -75,3 +79,33 @@ def test_a_wrong_password_tests_red_and_never_locks_the_application(
     assert stats["token_requests"] == 1  # only the first test reached Minimax
     assert stats["rejected_logins"] == 1
     assert stats["locked_applications"] == 0
+
+
+def test_a_login_refused_in_the_server_is_refused_by_tasks_elsewhere(
+    api_server: ApiServer,
+    minimax_sandbox: Sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The server keeps the refusal in an Airflow Variable: a task on a worker that never saw
+    it (a cache folder of its own, a new process) refuses the same credentials at once."""
+    password = f"wrong-{uuid.uuid4().hex[:12]}"
+    refused = api_server.post(TEST_URL, connection_body(minimax_sandbox, password=password))
+    assert refused.json()["status"] is False
+
+    connection = json.loads(minimax_sandbox.airflow_connection) | {"password": password}
+    monkeypatch.setenv("AIRFLOW_CONN_MINIMAX_DEFAULT", json.dumps(connection))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-worker"))
+    forget_in_process()
+    key = MinimaxHook().get_conn().transport.guard.key
+    try:
+        run = bundle_runner(tmp_path / "dags", monkeypatch, "minimax-ui-guard")
+        dag_run = run(GUARD_DAGS, "minimax_guard_check")
+        result = xcoms(dag_run)["check"]
+        assert result["ok"] is False
+        assert f"the Airflow Variable {key}" in result["message"]
+        assert minimax_sandbox.stats()["token_requests"] == 1  # the server's one try
+    finally:
+        from airflow.models.variable import Variable
+
+        Variable.delete(key)
