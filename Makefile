@@ -11,6 +11,7 @@ EXTRAS      ?= dev,parquet,openlineage,ui
 # The oldest Airflow the provider supports, tested in a virtual environment of its own.
 FLOOR_VENV        ?= .venv-floor
 FLOOR_CONSTRAINTS ?= constraints/airflow-2.11.txt
+FLOOR_PYTHON      ?= $(PYTHON)
 
 .PHONY: help install demo test test-floor test-ui ui-screenshot chromium docs lint typecheck pytest reliability \
 	sandbox bench bench-quick bench-sandbox clean
@@ -59,18 +60,25 @@ test: lint typecheck pytest
 # Same tests, Airflow 2.11: lint and types are version-independent and checked once by `test`.
 # No browser driver: tests/ui needs Airflow 3.
 test-floor:
-	$(MAKE) pytest VENV=$(FLOOR_VENV) CONSTRAINTS=$(FLOOR_CONSTRAINTS) EXTRAS=dev,parquet,openlineage
+	@$(FLOOR_PYTHON) -c 'import sys; sys.exit(None if (3, 10) <= sys.version_info[:2] <= (3, 12) \
+		else "Airflow 2.11 runs on Python 3.10 to 3.12, not %d.%d: make test-floor FLOOR_PYTHON=python3.12" % sys.version_info[:2])'
+	$(MAKE) pytest PYTHON=$(FLOOR_PYTHON) VENV=$(FLOOR_VENV) CONSTRAINTS=$(FLOOR_CONSTRAINTS) \
+		EXTRAS=dev,parquet,openlineage
 
 # The browser half of tests/ui is skipped when chromium is missing; here it must run.
 test-ui: chromium $(STAMP)
 	MINIMAX_UI_REQUIRED=1 $(BIN)/pytest tests/ui
 
-# Debian's chromium, for the connection-form screenshot test (no browser download).
+# Debian packages some tests use: chromium and its fonts (the connection-form test and its
+# screenshot; no browser download), curl (the README's and the docs' sandbox walks).
+DEBIAN_TEST_PACKAGES := chromium fonts-liberation curl
+
 chromium:
-	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-liberation >/dev/null 2>&1; then \
+	@if ! dpkg -s $(DEBIAN_TEST_PACKAGES) >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+			$(DEBIAN_TEST_PACKAGES); \
 	fi
 
 # Retake docs/img/connection-form.png from the running UI.

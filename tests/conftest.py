@@ -6,6 +6,7 @@ Airflow reads its configuration when first imported, so the test run's private A
 
 from __future__ import annotations
 
+import base64
 import os
 import tempfile
 from collections.abc import Iterator
@@ -14,6 +15,10 @@ from typing import Any
 _AIRFLOW_HOME = tempfile.mkdtemp(prefix="minimax-airflow-home-")
 os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+# One encryption key for this process and the Airflow processes it starts (`db migrate`, the
+# API server): each would otherwise read or invent its own, and the others' Variables would be
+# ciphertext to it.
+os.environ["AIRFLOW__CORE__FERNET_KEY"] = base64.urlsafe_b64encode(os.urandom(32)).decode()
 # The lock-out guard remembers refused logins in the user's cache directory: keep tests' apart.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="minimax-cache-")
 os.environ.pop("AIRFLOW_CONN_MINIMAX_DEFAULT", None)

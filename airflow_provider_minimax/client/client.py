@@ -537,12 +537,16 @@ class MinimaxClient:
 
     # -- helpers for tasks that wait and report --------------------------------------------------
 
+    def list_url(self, resource: str, *, organisation_id: int | str | None = None) -> str:
+        """The absolute URL of the resource's list in the organisation."""
+        _, _, base = self._where(resource, organisation_id)
+        return f"{self.config.api_root}{base}"
+
     def record_url(
         self, resource: str, record_id: int | str, *, organisation_id: int | str | None = None
     ) -> str:
         """The record's absolute URL, as a create's Location names it."""
-        _, _, base = self._where(resource, organisation_id)
-        return f"{self.config.api_root}{base}/{_record_id(record_id)}"
+        return f"{self.list_url(resource, organisation_id=organisation_id)}/{_record_id(record_id)}"
 
     def lookup(
         self,

@@ -70,7 +70,7 @@ def _csv_text(value: Any) -> str:
 _REFERENCE = ("ID", "Name", "ResourceUrl")
 
 
-def _columns_of(shape: Shape) -> list[tuple[str, str | None]]:
+def columns_of(shape: Shape) -> list[tuple[str, str | None]]:
     columns: list[tuple[str, str | None]] = []
     for name, kind in shape.items():
         if kind == "ref":
@@ -93,7 +93,7 @@ class CsvWriter:
         self.out = out
         self.columns: list[tuple[str, str | None]] | None = None  # (field, sub-field)
         if shape is not None:
-            self.columns = _columns_of(shape)
+            self.columns = columns_of(shape)
             self._header()
 
     def _header(self) -> None:

@@ -156,10 +156,10 @@ def _flat_columns(shape: Shape) -> list[Field]:
     from openlineage.client.facet_v2 import schema_dataset
 
     # The CSV writer's own column list, so that these names are its header's, in its order.
-    from airflow_provider_minimax.exports.formats import _columns_of
+    from airflow_provider_minimax.exports.formats import columns_of
 
     fields = []
-    for name, sub in _columns_of(shape):
+    for name, sub in columns_of(shape):
         kind = shape[name]
         if sub is not None:
             kind = (_REFERENCE if kind == "ref" else kind["object"])[sub]

@@ -299,7 +299,7 @@ class MinimaxExportOperator(MinimaxBaseOperator):
             base_url=client.config.base_url,
         )
         write_file(f"{written.target}.manifest.json", json.dumps(result, indent=2).encode())
-        source = f"{client.config.api_root}orgs/{org}/{feed.path}"
+        source = client.list_url(feed.path, organisation_id=org)
         self._exported.append(Exported(result, source, shape))
         return result
 

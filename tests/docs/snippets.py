@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from tests.dagtools import AIRFLOW_3
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 
@@ -93,16 +95,10 @@ def snippet(name: str) -> Snippet:
     return matches[0]
 
 
-def airflow_major() -> int:
-    import airflow
-
-    return int(airflow.__version__.split(".")[0])
-
-
 def for_this_airflow(code: str) -> str:
     """The snippet as this Airflow runs it: Airflow 2 has no airflow.sdk, so its imports go
     through the common-compat provider, as docs/installation.md advises."""
-    if airflow_major() >= 3:
+    if AIRFLOW_3:
         return code
     return code.replace(
         "from airflow.sdk import", "from airflow.providers.common.compat.sdk import"

@@ -15,9 +15,9 @@ import pytest
 from airflow_provider_minimax.get_provider_info import CONNECTION_EXTRAS
 from airflow_provider_minimax.hooks.minimax import MinimaxHook, config_from_connection
 from airflow_provider_minimax.sandbox import Sandbox
-from tests.dagtools import task_states, xcoms
+from tests.dagtools import AIRFLOW_3, task_states, xcoms
 from tests.docs.helpers import sandbox_records
-from tests.docs.snippets import DOCS, airflow_major, single_quoted, snippet
+from tests.docs.snippets import DOCS, single_quoted, snippet
 
 AIRFLOW = Path(sys.executable).parent / "airflow"
 
@@ -71,7 +71,7 @@ def test_the_first_dag_exports_the_day_that_ended(
 
 def test_the_compat_imports_work_and_are_airflow_s_own(run_python: Any) -> None:
     namespace, _ = run_python("installation-compat-imports")
-    if airflow_major() >= 3:
+    if AIRFLOW_3:
         from airflow.sdk import DAG, Param, dag, task
     else:  # the Airflow 2 spellings the page lists
         from airflow import DAG

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +116,9 @@ def test_test_connection_through_the_rest_api(web: Any, minimax_sandbox: Sandbox
     assert answer.status_code == 200, answer.get_data(as_text=True)
     assert answer.get_json()["status"] is True, answer.get_json()
 
-    wrong = web.post("/api/v1/connections/test", json=body | {"password": "not-the-password"})
+    # A password of this test's own: the refusal it leaves behind concerns no other test.
+    wrong_password = f"wrong-{uuid.uuid4().hex[:12]}"
+    wrong = web.post("/api/v1/connections/test", json=body | {"password": wrong_password})
     assert wrong.get_json()["status"] is False
     assert "refused the login" in wrong.get_json()["message"]
     assert minimax_sandbox.stats()["rejected_logins"] == 1

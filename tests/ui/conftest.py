@@ -23,8 +23,8 @@ import pytest
 import requests
 
 from airflow_provider_minimax.get_provider_info import get_provider_info
+from tests.dagtools import AIRFLOW_3
 
-AIRFLOW_3 = int(airflow.__version__.split(".")[0]) >= 3
 NOT_AIRFLOW_3 = (
     f"Airflow {airflow.__version__}: the connection form tests need Airflow 3's API server and "
     "React UI; Airflow 2's Flask webserver is a different application"

@@ -7,6 +7,7 @@ MinimaxHook.test_connection() itself, so this needs `[core] test_connection = En
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -103,7 +104,12 @@ def test_a_login_refused_in_the_server_is_refused_by_tasks_elsewhere(
         dag_run = run(GUARD_DAGS, "minimax_guard_check")
         result = xcoms(dag_run)["check"]
         assert result["ok"] is False
+        # The server's record, read whole: who was refused, when, and Minimax's own words.
         assert f"the Airflow Variable {key}" in result["message"]
+        assert re.search(
+            r"refused the login 'sandbox-user' at \d{4}-\d\d-\d\dT[\d:]+\+00:00 \(HTTP 400: ",
+            result["message"],
+        ), result["message"]
         assert minimax_sandbox.stats()["token_requests"] == 1  # the server's one try
     finally:
         from airflow.models.variable import Variable
