@@ -7,22 +7,23 @@ MinimaxHook.test_connection() itself, so this needs `[core] test_connection = En
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from airflow_provider_minimax.client.guard import forget_in_process
 from airflow_provider_minimax.hooks.minimax import MinimaxHook
 from airflow_provider_minimax.sandbox import Sandbox
-from tests.dagtools import bundle_runner, xcoms
-from tests.support import GUARD_DAGS
 
 from .conftest import ApiServer
 
 TEST_URL = "/api/v2/connections/test"
+ROOT = Path(__file__).resolve().parents[2]
 # The UI's Test button sends every field of a saved connection, unset ones as "" and the port as
 # Number(null), that is 0; the hook must not read those as a schema or a port.
 AS_THE_UI_SENDS = {"description": "", "schema": "", "port": 0}
@@ -82,36 +83,58 @@ def test_a_wrong_password_tests_red_and_never_locks_the_application(
     assert stats["locked_applications"] == 0
 
 
+# "Another worker": a process of its own, with a cache folder of its own, runs the guard-check
+# DAG with dag.test() and prints the task's result. (In this test process, earlier DAG runs
+# leave Airflow's secrets lookup state behind; a worker starts without it.)
+ANOTHER_WORKER = """
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.dagtools import bundle_runner, xcoms
+from tests.support import GUARD_DAGS
+
+with pytest.MonkeyPatch.context() as monkeypatch:
+    run = bundle_runner(Path(sys.argv[1]), monkeypatch, "minimax-ui-guard")
+    dag_run = run(GUARD_DAGS, "minimax_guard_check")
+    print("RESULT " + json.dumps(xcoms(dag_run)["check"]))
+"""
+
+
 def test_a_login_refused_in_the_server_is_refused_by_tasks_elsewhere(
-    api_server: ApiServer,
-    minimax_sandbox: Sandbox,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    api_server: ApiServer, minimax_sandbox: Sandbox, tmp_path: Path
 ) -> None:
     """The server keeps the refusal in an Airflow Variable: a task on a worker that never saw
-    it (a cache folder of its own, a new process) refuses the same credentials at once."""
+    it (a process and a cache folder of its own) refuses the same credentials at once."""
     password = f"wrong-{uuid.uuid4().hex[:12]}"
     refused = api_server.post(TEST_URL, connection_body(minimax_sandbox, password=password))
     assert refused.json()["status"] is False
 
     connection = json.loads(minimax_sandbox.airflow_connection) | {"password": password}
-    monkeypatch.setenv("AIRFLOW_CONN_MINIMAX_DEFAULT", json.dumps(connection))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-worker"))
-    forget_in_process()
-    key = MinimaxHook().get_conn().transport.guard.key
-    try:
-        run = bundle_runner(tmp_path / "dags", monkeypatch, "minimax-ui-guard")
-        dag_run = run(GUARD_DAGS, "minimax_guard_check")
-        result = xcoms(dag_run)["check"]
-        assert result["ok"] is False
-        # The server's record, read whole: who was refused, when, and Minimax's own words.
-        assert f"the Airflow Variable {key}" in result["message"]
-        assert re.search(
-            r"refused the login 'sandbox-user' at \d{4}-\d\d-\d\dT[\d:]+\+00:00 \(HTTP 400: ",
-            result["message"],
-        ), result["message"]
-        assert minimax_sandbox.stats()["token_requests"] == 1  # the server's one try
-    finally:
-        from airflow.models.variable import Variable
-
-        Variable.delete(key)
+    worker = os.environ | {
+        "AIRFLOW_CONN_MINIMAX_DEFAULT": json.dumps(connection),
+        "XDG_CACHE_HOME": str(tmp_path / "another-worker"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", ANOTHER_WORKER, str(tmp_path / "dags")],
+        cwd=ROOT,
+        env=worker,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    [line] = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    result = json.loads(line.removeprefix("RESULT "))
+    assert result["ok"] is False
+    # The server's record, read whole: who was refused, when, and Minimax's own words.
+    variable = r"the Airflow Variable (minimax_refused_login_[0-9a-f]{24})"
+    [key] = re.findall(variable, result["message"])
+    assert api_server.delete(f"/api/v2/variables/{key}").status_code == 204
+    assert re.search(
+        r"refused the login 'sandbox-user' at \d{4}-\d\d-\d\dT[\d:]+\+00:00 \(HTTP 400: ",
+        result["message"],
+    ), result["message"]
+    assert minimax_sandbox.stats()["token_requests"] == 1  # the server's one try
