@@ -84,8 +84,9 @@ def test_a_wrong_password_tests_red_and_never_locks_the_application(
 
 
 # "Another worker": a process of its own, with a cache folder of its own, runs the guard-check
-# DAG with dag.test() and prints the task's result. (In this test process, earlier DAG runs
-# leave Airflow's secrets lookup state behind; a worker starts without it.)
+# DAG with dag.test() and prints the task's result. Not this test process: an earlier dag.test()
+# here leaves the task SDK's SUPERVISOR_COMMS set, after which Airflow routes every Variable read
+# through that finished run and gets nothing back; a worker starts clean.
 ANOTHER_WORKER = """
 import json
 import sys
