@@ -142,8 +142,12 @@ class LockoutGuard:
             return None
         try:
             record: dict[str, str] = json.loads(text)
-        except ValueError:
-            record = {"username": self.username, "status": "?", "server_message": text[:300]}
+        except ValueError:  # damaged, or written with another encryption key: still a refusal
+            record = {
+                "username": self.username,
+                "status": "?",
+                "server_message": "the record of the refusal could not be read",
+            }
         with _LOCK:
             _REFUSED_IN_PROCESS[self.fingerprint] = record
         return record
@@ -152,9 +156,9 @@ class LockoutGuard:
         places = [f"the file {self.path}"]
         if self.shared is not None:
             places.append(self.shared.describe(self.key))
-        when = record.get("refused_at", "earlier")
+        when = f"at {record['refused_at']}" if record.get("refused_at") else "earlier"
         lead = (
-            f"Not asking Minimax for a token: it refused the login {self.username!r} at {when}"
+            f"Not asking Minimax for a token: it refused the login {self.username!r} {when}"
             if again
             else f"Minimax refused the login {self.username!r}"
         )

@@ -74,6 +74,22 @@ def test_the_refusal_is_remembered_on_disk(minimax_sandbox: Sandbox, make_client
     assert minimax_sandbox.stats()["rejected_logins"] == 1
 
 
+def test_an_unreadable_record_still_refuses_and_says_so(
+    minimax_sandbox: Sandbox, make_client: Any
+) -> None:
+    """A damaged record (or a Variable encrypted with another key) is kept as a refusal, to be
+    safe, and the error says it could not be read instead of quoting its bytes."""
+    client = make_client(credentials=wrong(minimax_sandbox))
+    client.transport.guard.path.parent.mkdir(parents=True, exist_ok=True)
+    client.transport.guard.path.write_text("gAAAAABq-not-json", "utf-8")
+    with pytest.raises(MinimaxLockoutGuardError) as caught:
+        client.organisations()
+    text = str(caught.value)
+    assert "refused the login 'sandbox-user' earlier (HTTP ?: the record of the refusal" in text
+    assert "gAAAAABq" not in text
+    assert minimax_sandbox.stats()["token_requests"] == 0
+
+
 def test_another_process_on_the_worker_does_not_ask_either(
     minimax_sandbox: Sandbox, make_client: Any, tmp_path: Path
 ) -> None:
