@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from airflow_provider_minimax.sandbox.auth import Credentials
 from airflow_provider_minimax.sandbox.process import SandboxProcess
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,14 +43,7 @@ YEAR = (
     datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc),
     datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc),
 )
-CREDENTIALS = {
-    "grant_type": "password",
-    "client_id": "sandbox-client",
-    "client_secret": "sandbox-secret",
-    "username": "sandbox-user",
-    "password": "sandbox-password",
-    "scope": "minimax.si",
-}
+CREDENTIALS = Credentials().token_form()  # the sandbox's default login
 
 
 @contextmanager

@@ -32,6 +32,7 @@ from typing import Any
 
 import requests
 
+from airflow_provider_minimax.sandbox.auth import Credentials
 from airflow_provider_minimax.sandbox.process import SandboxProcess
 
 RESULTS = Path(__file__).parent / "results"
@@ -40,14 +41,7 @@ GOAL_RSS_MB = 1024
 
 
 def token(base_url: str) -> str:
-    form = {
-        "grant_type": "password",
-        "client_id": "sandbox-client",
-        "client_secret": "sandbox-secret",
-        "username": "sandbox-user",
-        "password": "sandbox-password",
-        "scope": "minimax.si",
-    }
+    form = Credentials().token_form()  # the sandbox's default login
     answer = requests.post(base_url + "AUT/oauth20/token", data=form, timeout=30)
     answer.raise_for_status()
     return str(answer.json()["access_token"])

@@ -42,15 +42,7 @@ class Api:
         )
 
     def token_form(self, **overrides: str) -> dict[str, str]:
-        creds = self.sandbox.settings.credentials
-        return {
-            "grant_type": "password",
-            "client_id": creds.client_id,
-            "client_secret": creds.client_secret,
-            "username": creds.username,
-            "password": creds.password,
-            "scope": "minimax.si",
-        } | overrides
+        return self.sandbox.settings.credentials.token_form(**overrides)
 
     def url(self, path: str) -> str:
         return path if path.startswith("http") else f"{self.sandbox.api_url}api/{path}"

@@ -26,6 +26,19 @@ class Credentials:
     username: str = "sandbox-user"
     password: str = "sandbox-password"
 
+    def token_form(self, **overrides: str) -> dict[str, str]:
+        """The password-grant form a client posts to the token URL with these credentials
+        (for tests, benchmarks and walks that talk to the sandbox without the client)."""
+        form = {
+            "grant_type": "password",
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "username": self.username,
+            "password": self.password,
+            "scope": "minimax.si",
+        }
+        return form | overrides
+
 
 @dataclass
 class Token:

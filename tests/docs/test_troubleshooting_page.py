@@ -31,13 +31,7 @@ def test_clearing_the_guard_after_the_application_was_unlocked(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     creds = minimax_sandbox.settings.credentials
     for attempt in range(minimax_sandbox.settings.lockout_threshold):
-        form = {
-            "grant_type": "password",
-            "client_id": creds.client_id,
-            "client_secret": creds.client_secret,
-            "username": creds.username,
-            "password": f"wrong-{attempt}",
-        }
+        form = creds.token_form(password=f"wrong-{attempt}")
         assert requests.post(minimax_sandbox.token_url, data=form, timeout=10).status_code == 400
     assert minimax_sandbox.stats()["locked_applications"] == 1
 
