@@ -153,12 +153,31 @@ def client_for(server: LyingServer, guard_dir: Path, **options: Any) -> MinimaxC
     return MinimaxClient(config, sleep=lambda seconds: None)
 
 
-def outcome(call: Callable[[], Any]) -> tuple[Any, MinimaxError | None]:
-    """The call's result, or the MinimaxError it raised; any other exception fails the test."""
+def outcome(
+    server: LyingServer, guard_dir: Path, call: Callable[[MinimaxClient], Any], **options: Any
+) -> tuple[Any, MinimaxError | None]:
+    """`call` on a fresh client of the lying server (closed afterwards): its result, or the
+    MinimaxError it raised; any other exception fails the test."""
+    client = client_for(server, guard_dir, **options)
     try:
-        return call(), None
+        return call(client), None
     except MinimaxError as error:
         return None, error
+    finally:
+        client.close()
+
+
+# What the tests ask of the lying server, through a client.
+def read_list(client: MinimaxClient) -> list[Any]:
+    return list(client.list("customers"))
+
+
+def create_one(client: MinimaxClient) -> Any:
+    return client.create("customers", {"Code": "X", "Name": "Y"})
+
+
+def get_one(client: MinimaxClient) -> Any:
+    return client.get("customers", 5)
 
 
 def check_typed(
@@ -386,11 +405,7 @@ def test_lists_that_do_not_add_up_are_errors_never_short_lists(
     says, or a MinimaxError about the rows. An honest pagination is always read whole."""
     pages, lies = pagination
     server.scenario = serve_pages(pages)
-    client = client_for(server, tmp_path / "guard", max_workers=workers)
-    try:
-        result, error = outcome(lambda: list(client.list("customers")))
-    finally:
-        client.close()
+    result, error = outcome(server, tmp_path / "guard", read_list, max_workers=workers)
     if error is None:
         SEEN.setdefault("lists", Counter())["read whole"] += 1
         assert served_prefix_ok(result, pages), f"a wrong list was returned: {len(result)} rows"
@@ -413,11 +428,7 @@ def test_bad_list_pages_are_response_errors(
     pages: list[dict[str, Any] | Answer] = list(honest_pages(2, 5))
     pages[where - 1] = body if isinstance(body, Answer) else as_json(body)
     server.scenario = serve_pages(pages)
-    client = client_for(server, tmp_path / "guard", max_workers=workers)
-    try:
-        _, error = outcome(lambda: list(client.list("customers")))
-    finally:
-        client.close()
+    _, error = outcome(server, tmp_path / "guard", read_list, max_workers=workers)
     error = check_typed("list pages", error, path="customers", words=WORDS[kind])
     assert isinstance(error, MinimaxResponseError)
 
@@ -432,11 +443,7 @@ def test_bad_organisation_lists_are_response_errors(
     kind, body = bad
     server.orgs = body if isinstance(body, Answer) else as_json(body)
     server.calls.clear()
-    client = client_for(server, tmp_path / "guard")
-    try:
-        _, error = outcome(lambda: client.create("customers", {"Code": "X", "Name": "Y"}))
-    finally:
-        client.close()
+    _, error = outcome(server, tmp_path / "guard", create_one)
     check_typed("organisation lists", error, path="currentuser/orgs", words=WORDS[kind])
     assert isinstance(error, MinimaxResponseError)
     assert not [call for call in server.calls if call[0] == "POST" and "/API/" in call[1]]
@@ -452,11 +459,7 @@ def test_organisation_rows_without_an_id_are_response_errors(
     """A currentuser/orgs row without a numeric Organisation.ID stops a write before it is sent."""
     server.orgs = as_json({"Rows": [bad_row], "TotalRows": 1})
     server.calls.clear()
-    client = client_for(server, tmp_path / "guard")
-    try:
-        _, error = outcome(lambda: client.create("customers", {"Code": "X", "Name": "Y"}))
-    finally:
-        client.close()
+    _, error = outcome(server, tmp_path / "guard", create_one)
     check_typed("organisation rows", error, path="currentuser/orgs", words=("Organisation.ID",))
     assert not [call for call in server.calls if call[0] == "POST" and "/API/" in call[1]]
 
@@ -472,11 +475,7 @@ def test_bad_record_answers_are_response_errors(
     """GET customers/5 answered with no record: MinimaxResponseError naming the path."""
     kind, answer = bad
     server.scenario = lambda method, path, query: answer
-    client = client_for(server, tmp_path / "guard")
-    try:
-        _, error = outcome(lambda: client.get("customers", 5))
-    finally:
-        client.close()
+    _, error = outcome(server, tmp_path / "guard", get_one)
     error = check_typed("get", error, path="customers/5", words=WORDS[kind])
     assert isinstance(error, MinimaxResponseError)
 
@@ -514,14 +513,7 @@ def test_error_statuses_with_odd_bodies_are_typed(
     naming the status and the path."""
     answer = Answer(status, body.body, body.content_type)
     server.scenario = lambda method, path, query: answer
-    client = client_for(server, tmp_path / "guard")
-    try:
-        if method == "get":
-            _, error = outcome(lambda: client.get("customers", 5))
-        else:
-            _, error = outcome(lambda: client.create("customers", {"Code": "X", "Name": "Y"}))
-    finally:
-        client.close()
+    _, error = outcome(server, tmp_path / "guard", get_one if method == "get" else create_one)
     check_typed("error statuses", error, path="customers", words=(f"HTTP {status}",))
 
 
@@ -532,11 +524,7 @@ def test_validation_messages_that_are_not_a_list_give_a_typed_error(
     """400 {"Message": "refused", "ValidationMessages": 5}: MinimaxValidationError."""
     answer = as_json({"Message": "refused", "ValidationMessages": messages}, 400)
     server.scenario = lambda method, path, query: answer
-    client = client_for(server, tmp_path / "guard")
-    try:
-        _, error = outcome(lambda: client.get("customers", 5))
-    finally:
-        client.close()
+    _, error = outcome(server, tmp_path / "guard", get_one)
     check_typed("error statuses", error, path="customers", words=("refused",), count=False)
 
 
@@ -587,11 +575,7 @@ def test_creates_without_a_usable_answer_are_response_errors(
 
     server.scenario = scenario
     server.calls.clear()
-    client = client_for(server, tmp_path / "guard")
-    try:
-        _, error = outcome(lambda: client.create("customers", {"Code": "X", "Name": "Y"}))
-    finally:
-        client.close()
+    _, error = outcome(server, tmp_path / "guard", create_one)
     error = check_typed("create", error, path="customers", words=WORDS[kind])
     assert isinstance(error, MinimaxAmbiguousWriteError)
     assert [call for call in server.calls if call[0] == "POST" and "/API/" in call[1]] == [
@@ -618,11 +602,7 @@ def test_a_location_that_names_no_record_of_the_resource_is_no_id(
         return as_json({"Message": "no such record"}, 404)
 
     server.scenario = scenario
-    client = client_for(server, tmp_path / "guard")
-    try:
-        result, error = outcome(lambda: client.create("customers", {"Code": "X", "Name": "Y"}))
-    finally:
-        client.close()
+    result, error = outcome(server, tmp_path / "guard", create_one)
     assert result is None, f"another record was returned as the new one: {result}"
     check_typed("create", error, path="customers", words=("Location",), count=False)
 
