@@ -298,6 +298,22 @@ class MarkedSensor(MinimaxRecordSensor):
 
 """
 
+# The sensor under test, as both DAGs below place it (indented as a DAG function's body).
+SENSOR = """MarkedSensor(
+        task_id="wait",
+        resource="issuedinvoices",
+        id={invoice},
+        expect={{"PaymentStatus": "Placan"}},
+        mode={mode!r},
+        poke_interval={interval},
+        timeout={timeout},
+        deferrable={deferrable},
+    )
+
+
+waits()
+"""
+
 POKE_DAG = (
     DAG_HEAD
     + """
@@ -308,20 +324,8 @@ def waits():
         url = {root!r} + "/_sandbox/orgs/123/issuedinvoices/{invoice}/pay"
         requests.post(url, timeout=10).raise_for_status()
 
-    pay() >> MarkedSensor(
-        task_id="wait",
-        resource="issuedinvoices",
-        id={invoice},
-        expect={{"PaymentStatus": "Placan"}},
-        mode={mode!r},
-        poke_interval={interval},
-        timeout={timeout},
-        deferrable={deferrable},
-    )
-
-
-waits()
-"""
+    pay() >> """
+    + SENSOR
 )
 
 ALONE_DAG = (
@@ -329,20 +333,8 @@ ALONE_DAG = (
     + """
 @dag(dag_id={dag_id!r}, schedule=None, start_date=START, catchup=False)
 def waits():
-    MarkedSensor(
-        task_id="wait",
-        resource="issuedinvoices",
-        id={invoice},
-        expect={{"PaymentStatus": "Placan"}},
-        mode={mode!r},
-        poke_interval={interval},
-        timeout={timeout},
-        deferrable={deferrable},
-    )
-
-
-waits()
-"""
+    """
+    + SENSOR
 )
 
 
