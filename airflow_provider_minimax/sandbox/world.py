@@ -15,8 +15,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import models
+from .books import DataScale, generate_organisation
 from .catalogue import KINDS
-from .data import DataScale, generate_organisation
 from .ledger import SyntheticLedger
 from .settings import Settings
 from .store import Organisation, Store, Table

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_minimax.sandbox.data import DataScale, generate_organisation
+from airflow_provider_minimax.sandbox.books import DataScale, generate_organisation
 
 MODELS_PATH = (
     Path(__file__).resolve().parents[2] / "airflow_provider_minimax/sandbox/vendor_models.json"

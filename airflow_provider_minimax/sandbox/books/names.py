@@ -1,6 +1,6 @@
 """Word lists from which the sandbox's data generator builds realistic-looking records.
 
-Plain data only: the generator (`data.py`) decides how the words are combined. Slovenian lists are
+Plain data only: the builders in `books/` decide how the words are combined. Slovenian lists are
 the longest because a Slovenian organisation is the sandbox's default; the other countries get just
 enough words for the occasional foreign customer or a Croatian/Serbian organisation.
 """
@@ -154,7 +154,7 @@ TOP_LEVEL_DOMAINS: dict[str, str] = {
 
 # Item catalogue: (name, unit, item type, price in EUR, VAT rate code, kg per unit, variants).
 # Item types are the vendor's: B goods (blago), M material, P product (proizvod), S service.
-# VAT codes: S standard, N reduced (food, ...), P special reduced (books); see data.py.
+# VAT codes: S standard, N reduced (food, ...), P special reduced (books); see `profiles.py`.
 ItemTemplate = tuple[str, str, str, float, str, float | None, tuple[str, ...]]
 
 ITEM_TEMPLATES: tuple[ItemTemplate, ...] = (
