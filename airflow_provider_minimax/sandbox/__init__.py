@@ -8,11 +8,28 @@ no code with the client (`airflow_provider_minimax.client`): it is the other sid
     python -m airflow_provider_minimax.sandbox --port 8765 --scale demo
 """
 
-from .app import DEFAULT_ORGANISATION_ID, Sandbox
-from .auth import Credentials
-from .errors import CONCURRENCY_MESSAGE
-from .faults import FaultRule
-from .settings import Settings
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .app import DEFAULT_ORGANISATION_ID, Sandbox
+    from .auth import Credentials
+    from .errors import CONCURRENCY_MESSAGE
+    from .faults import FaultRule
+    from .settings import Settings
+
+# The names are imported on first use: the pytest plugin (pytest_plugin.py) lives in this
+# package, and every pytest run of an environment with the provider installed loads it.
+_HOMES = {
+    "CONCURRENCY_MESSAGE": "errors",
+    "DEFAULT_ORGANISATION_ID": "app",
+    "Credentials": "auth",
+    "FaultRule": "faults",
+    "Sandbox": "app",
+    "Settings": "settings",
+}
 
 __all__ = [
     "CONCURRENCY_MESSAGE",
@@ -22,3 +39,16 @@ __all__ = [
     "Sandbox",
     "Settings",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

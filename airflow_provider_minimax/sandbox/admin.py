@@ -17,28 +17,39 @@ POST   /_sandbox/orgs/{org}/issuedinvoices/{id}/pay  the invoice is paid in full
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from . import documents
 from .errors import ApiError
-from .faults import FaultRule
+from .faults import FaultInjector, FaultRule
 from .service import Request, Response
-
-if TYPE_CHECKING:
-    from .app import Sandbox
-
-RUNTIME_SETTINGS = (
-    "max_page_size",
-    "default_page_size",
-    "error_style",
-    "login_error_style",
-    "concurrency_status",
-    "request_budget",
-    "budget_window",
-)
+from .store import Record
 
 
-def handle(sandbox: Sandbox, request: Request) -> Response:
+class Controls(Protocol):
+    """What the admin routes ask of the sandbox (`app.Sandbox` is one)."""
+
+    faults: FaultInjector
+
+    def info(self) -> dict[str, Any]: ...
+
+    def stats(self) -> dict[str, Any]: ...
+
+    def reset_stats(self) -> None: ...
+
+    def reset(self) -> None: ...
+
+    def expire_tokens(self) -> int: ...
+
+    def unlock(self) -> None: ...
+
+    def configure(self, **changes: Any) -> dict[str, Any]: ...
+
+    def change(self, org: int, kind: str, record_id: int, /, **fields: Any) -> Record: ...
+
+    def mark_paid(self, org: int, invoice_id: int) -> Record: ...
+
+
+def handle(sandbox: Controls, request: Request) -> Response:
     parts = [part for part in request.path.split("/") if part][1:]
     try:
         return _route(sandbox, request, parts)
@@ -55,7 +66,7 @@ def _body(request: Request) -> dict[str, Any]:
     return loaded
 
 
-def _route(sandbox: Sandbox, request: Request, parts: list[str]) -> Response:
+def _route(sandbox: Controls, request: Request, parts: list[str]) -> Response:
     method = request.method
     route = (method, tuple(part.lower() for part in parts))
     if route == ("GET", ("info",)):
@@ -78,10 +89,9 @@ def _route(sandbox: Sandbox, request: Request, parts: list[str]) -> Response:
         sandbox.faults.clear()
         return Response.json(200, [])
     if route == ("POST", ("tokens", "expire")):
-        with sandbox.store.lock:
-            return Response.json(200, {"expired": sandbox.service.authority.expire_all()})
+        return Response.json(200, {"expired": sandbox.expire_tokens()})
     if route == ("POST", ("unlock",)):
-        sandbox.service.authority.unlock()
+        sandbox.unlock()
         return Response.json(200, {"unlocked": True})
     if route == ("PATCH", ("settings",)):
         return Response.json(200, sandbox.configure(**_body(request)))
@@ -90,15 +100,13 @@ def _route(sandbox: Sandbox, request: Request, parts: list[str]) -> Response:
     return Response.json(404, {"Message": f"sandbox admin: no route {method} {request.path}"})
 
 
-def _record_admin(sandbox: Sandbox, request: Request, parts: list[str]) -> Response:
+def _record_admin(sandbox: Controls, request: Request, parts: list[str]) -> Response:
     _, org_text, kind_key, id_text, verb = parts
     organisation_id, record_id = int(org_text), int(id_text)
-    store = sandbox.store
-    with store.lock:
-        if verb.lower() == "change":
-            record = store.change(organisation_id, kind_key.lower(), record_id, **_body(request))
-        elif verb.lower() == "pay" and kind_key.lower() == "issuedinvoices":
-            record = documents.mark_paid(store, organisation_id, record_id)
-        else:
-            return Response.json(404, {"Message": f"sandbox admin: no action {verb}"})
-        return Response.json(200, record)
+    if verb.lower() == "change":
+        record = sandbox.change(organisation_id, kind_key.lower(), record_id, **_body(request))
+    elif verb.lower() == "pay" and kind_key.lower() == "issuedinvoices":
+        record = sandbox.mark_paid(organisation_id, record_id)
+    else:
+        return Response.json(404, {"Message": f"sandbox admin: no action {verb}"})
+    return Response.json(200, record)

@@ -5,22 +5,27 @@ with Sandbox(seed=1, scale="small") as sandbox:
     sandbox.airflow_connection  # the JSON an AIRFLOW_CONN_MINIMAX_DEFAULT variable takes
     sandbox.add_fault(FaultRule("status", status=503, times=1))
     sandbox.stats()["by_route"]
+    sandbox.records(123, "customers", City="Koper")  # copies of what it holds
+    sandbox.change(123, "customers", 100085, City="Piran")  # another writer
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import datetime
 import json
 import threading
 from types import TracebackType
 from typing import Any
 
-from . import admin
+from . import admin, documents, listing
+from . import settings as runtime
 from .faults import FaultInjector, FaultRule
 from .server import SandboxHTTPServer
 from .service import Request, Response, Service
 from .settings import Settings
-from .store import Store
+from .store import Record, Store, Table
 from .world import build_store
 
 DEFAULT_ORGANISATION_ID = 123
@@ -152,18 +157,118 @@ class Sandbox:
 
     def configure(self, **changes: Any) -> dict[str, Any]:
         """Change run-time settings (page cap, error styles, budget …); returns them all."""
-        unknown = set(changes) - set(admin.RUNTIME_SETTINGS)
-        if unknown:
-            raise ValueError(f"not a run-time setting: {sorted(unknown)}")
-        updated = dataclasses.replace(self.settings, **changes)
-        for name in changes:
-            setattr(self.settings, name, getattr(updated, name))
+        current = runtime.configure(self.settings, **changes)
         if "request_budget" in changes or "budget_window" in changes:
             self.service.reset_budget()
-        return {name: getattr(self.settings, name) for name in admin.RUNTIME_SETTINGS}
+        return current
+
+    def expire_tokens(self, *, lifetime: int | None = None) -> int:
+        """Make every issued token stale (as POST /_sandbox/tokens/expire does); returns how
+        many. `lifetime` (seconds) also changes how long the tokens issued from now on live,
+        until the next reset: 0 makes them stale on arrival."""
+        with self.store.lock:
+            authority = self.service.authority
+            if lifetime is not None:
+                authority.token_lifetime = lifetime
+            return authority.expire_all()
+
+    def unlock(self) -> None:
+        """Undo a lock-out after refused logins (in Minimax: re-create the application)."""
+        self.service.authority.unlock()
+
+    def issued_tokens(self, *, valid_only: bool = False) -> list[str]:
+        """The access tokens issued since the last reset, oldest first (only the unexpired ones
+        with `valid_only`): what must never show in a log, an XCom or a file."""
+        return self.service.authority.issued(valid_only=valid_only)
 
     def admin(self, request: Request) -> Response:
         return admin.handle(self, request)
+
+    def handle(self, request: Request) -> Response:
+        """One request of the emulated service, without sockets or faults."""
+        return self.service.handle(request)
+
+    def count_injected(self, request: Request, response: Response | None) -> None:
+        stats = self.service.stats
+        stats.count_request(request.method, request.path, is_api=True)
+        if response is not None:
+            stats.count_response(response.status)
+
+    # -- inspection: what the sandbox holds, for tests (copies: the store stays as it is) -------
+
+    @property
+    def writes(self) -> int:
+        """Records written (created, updated, changed, rows stamped) since the data was built."""
+        return self.store.writes
+
+    def records(self, org: int, kind: str, **where: Any) -> list[Record]:
+        """Copies of the records of a kind, in ID order; `where` keeps those whose fields equal
+        the values given (`records(123, "customers", Code="00001")`). The kind is a catalogue
+        key (`"customers"`, `"issuedinvoices"`, `"contacts"` …) or "journals/journal-entries"
+        (the general ledger rows built from the journals, as the service lists them)."""
+        with self.store.lock:
+            if kind == "journals/journal-entries":
+                found = listing.journal_entry_rows(self._table(org, "journals").records.values())
+            else:
+                found = list(self._table(org, kind).records.values())
+            return copy.deepcopy([record for record in found if _matches(record, where)])
+
+    def ids(self, org: int, kind: str, **where: Any) -> list[int]:
+        """The IDs of the records of a kind, in order; `where` as for `records`."""
+        with self.store.lock:
+            table = self._table(org, kind)
+            return [key for key, record in table.records.items() if _matches(record, where)]
+
+    def count(self, org: int, kind: str, **where: Any) -> int:
+        """How many records of a kind the sandbox holds; `where` as for `records`."""
+        return len(self.ids(org, kind, **where))
+
+    def record(self, org: int, kind: str, record_id: int) -> Record:
+        """A copy of one record; LookupError naming the organisation, kind and ID if none."""
+        with self.store.lock:
+            found = self._table(org, kind).records.get(int(record_id))
+            if found is None:
+                raise LookupError(f"organisation {org} has no {kind} record {record_id}")
+            return copy.deepcopy(found)
+
+    def attachments(self, org: int, kind: str, record_id: int) -> list[Record]:
+        """Copies of the PDFs actions attached to a record (GET …/{id}/attachments lists them)."""
+        with self.store.lock:
+            self._table(org, kind)
+            made = self.store.organisations[org].attachments.get((kind, int(record_id)), [])
+            return copy.deepcopy(made)
+
+    def change(self, org: int, kind: str, record_id: int, /, **fields: Any) -> Record:
+        """Another writer sets fields (as POST /_sandbox/orgs/…/change does): the record gets a
+        new RowVersion and modification time. Returns a copy of it; an unknown organisation,
+        record or field is refused as the service refuses it (`errors.ApiError`)."""
+        with self.store.lock:
+            return copy.deepcopy(self.store.change(org, kind, int(record_id), **fields))
+
+    def backdate(self, org: int, kind: str, record_id: int, when: datetime.datetime) -> Record:
+        """Set a record's RecordDtModified to `when`'s wall-clock time, as if its last change
+        happened then (no new RowVersion). Returns a copy of it."""
+        with self.store.lock:
+            record = self.store.get(org, kind, int(record_id))
+            record["RecordDtModified"] = when.strftime("%Y-%m-%dT%H:%M:%S")
+            self.store.table(org, kind).touch()
+            return copy.deepcopy(record)
+
+    def mark_paid(self, org: int, invoice_id: int) -> Record:
+        """The issued invoice is paid in full (POST /_sandbox/orgs/…/pay): what a bank statement
+        does. Returns a copy of it."""
+        with self.store.lock:
+            return copy.deepcopy(documents.mark_paid(self.store, org, int(invoice_id)))
+
+    def _table(self, org: int, kind: str) -> Table:
+        organisation = self.store.organisations.get(org)
+        if organisation is None:
+            known = sorted(self.store.organisations)
+            raise LookupError(f"the sandbox has no organisation {org} (it has {known})")
+        table = organisation.tables.get(kind)
+        if table is None:
+            raise LookupError(f"organisation {org} keeps no records of kind {kind!r}")
+        return table
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -195,3 +300,7 @@ class Sandbox:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def _matches(record: Record, where: dict[str, Any]) -> bool:
+    return all(record.get(name) == value for name, value in where.items())

@@ -121,12 +121,23 @@ class Authority:
             raise ApiError(401, "Authorization has been denied for this request.")
         return token
 
+    def issued(self, *, valid_only: bool = False) -> list[str]:
+        """The values of the tokens issued so far, oldest first (only unexpired ones if asked)."""
+        with self._lock:
+            now = self.clock()
+            return [
+                value
+                for value, token in self.tokens.items()
+                if not valid_only or token.expires_at > now
+            ]
+
     def expire_all(self) -> int:
         """Make every issued token stale at once (a test of renewal in mid-export)."""
-        count = len(self.tokens)
-        for token in self.tokens.values():
-            token.expires_at = self.clock() - 1
-        return count
+        with self._lock:
+            count = len(self.tokens)
+            for token in self.tokens.values():
+                token.expires_at = self.clock() - 1
+            return count
 
     def unlock(self) -> None:
         """The admin's cure for a locked application (in Minimax: re-create it)."""

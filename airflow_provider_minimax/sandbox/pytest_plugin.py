@@ -10,24 +10,32 @@ Use the `minimax_sandbox_settings` fixture (override it in your conftest.py) to 
 seed or country.
 """
 
+# Every pytest run of an environment with the provider installed loads this module: it imports
+# the sandbox only inside the fixtures, when a test uses one.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-from .app import Sandbox
-from .settings import Settings
+if TYPE_CHECKING:
+    from .app import Sandbox
+    from .settings import Settings
 
 
 @pytest.fixture(scope="session")
 def minimax_sandbox_settings() -> Settings:
     """Settings of the session's sandbox; override in a conftest.py to change scale or seed."""
+    from .settings import Settings
+
     return Settings(scale="small", seed=1)
 
 
 @pytest.fixture(scope="session")
 def minimax_sandbox_server(minimax_sandbox_settings: Settings) -> Iterator[Sandbox]:
+    from .app import Sandbox
+
     with Sandbox(minimax_sandbox_settings) as sandbox:
         yield sandbox
 

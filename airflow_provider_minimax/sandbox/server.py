@@ -13,13 +13,10 @@ import struct
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from .faults import FaultRule
+from .faults import FaultInjector, FaultRule
 from .service import Request, Response
-
-if TYPE_CHECKING:
-    from .app import Sandbox
 
 _HTML_ERROR = (
     "<!DOCTYPE html><html><head><title>Service Unavailable</title></head>"
@@ -28,12 +25,29 @@ _HTML_ERROR = (
 )
 
 
+class Backend(Protocol):
+    """What the HTTP side needs of the sandbox behind it (`app.Sandbox` is one)."""
+
+    verbose: bool  # log request lines
+    faults: FaultInjector  # consulted for every API request
+
+    def handle(self, request: Request) -> Response:
+        """Answer a request of the emulated service."""
+
+    def admin(self, request: Request) -> Response:
+        """Answer a request under /_sandbox/."""
+
+    def count_injected(self, request: Request, response: Response | None) -> None:
+        """Count a request that an injected fault answered (None: hung up on) before the service
+        saw it."""
+
+
 class SandboxHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
+    def __init__(self, address: tuple[str, int], sandbox: Backend) -> None:
         self.sandbox = sandbox
         super().__init__(address, SandboxHandler)
 
@@ -84,7 +98,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if before is not None:
             self._fail_before(before, request)
             return
-        response = sandbox.service.handle(request)
+        response = sandbox.handle(request)
         if any(rule.effect == "drop_response" for rule in rules):
             self._reset()  # the work is done and committed; the answer never arrives
             return
@@ -93,8 +107,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
 
     def _fail_before(self, rule: FaultRule, request: Request) -> None:
         sandbox = self.server.sandbox
-        sandbox.service.stats.count_request(request.method, request.path, is_api=True)
         if rule.effect == "reset":
+            sandbox.count_injected(request, None)
             self._reset()
             return
         headers = {}
@@ -105,7 +119,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
         else:
             payload = {"Message": f"sandbox: injected {rule.status}"}
             response = Response(rule.status, json.dumps(payload).encode(), headers=headers)
-        sandbox.service.stats.count_response(response.status)
+        sandbox.count_injected(request, response)
         self._send(response)
 
     def _send(self, response: Response, *, truncate: bool = False) -> None:

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from .auth import Credentials, LoginErrorStyle
 
 Scale = Literal["small", "demo", "bench"]
 ErrorStyle = Literal["validation", "message", "text"]
 SCALES: tuple[str, ...] = ("small", "demo", "bench")
+# The settings a running sandbox may change (`Sandbox.configure`, PATCH /_sandbox/settings).
+RUNTIME_SETTINGS = (
+    "max_page_size",
+    "default_page_size",
+    "error_style",
+    "login_error_style",
+    "concurrency_status",
+    "request_budget",
+    "budget_window",
+)
 
 
 @dataclass
@@ -39,3 +50,17 @@ class Settings:
             raise ValueError(f"country must be SI, HR or RS, not {self.country!r}")
         if self.max_page_size < 1 or self.default_page_size < 1:
             raise ValueError("page sizes must be 1 or more")
+
+
+def configure(settings: Settings, **changes: Any) -> dict[str, Any]:
+    """Change run-time settings in place (checked as a new Settings would be); returns them all.
+
+    Anything but a run-time setting is refused with ValueError, and nothing is changed then.
+    """
+    unknown = set(changes) - set(RUNTIME_SETTINGS)
+    if unknown:
+        raise ValueError(f"not a run-time setting: {sorted(unknown)}")
+    updated = dataclasses.replace(settings, **changes)
+    for name in changes:
+        setattr(settings, name, getattr(updated, name))
+    return {name: getattr(settings, name) for name in RUNTIME_SETTINGS}

@@ -54,7 +54,7 @@ def test_a_401_renews_the_token_once_and_repeats_the_call(
 ) -> None:
     client = make_client()
     first = next(iter(client.list("customers")))
-    minimax_sandbox.service.authority.expire_all()
+    minimax_sandbox.expire_tokens()
     again = client.get("customers", first["CustomerId"])
     assert again["CustomerId"] == first["CustomerId"]
     stats = minimax_sandbox.stats()
@@ -70,8 +70,7 @@ def test_a_second_401_is_an_auth_error_not_a_loop(
     client = make_client(renew_margin=0)
     client.organisations()
     # Tokens that are dead on arrival: every token the sandbox issues expires at once.
-    minimax_sandbox.service.authority.token_lifetime = 0
-    minimax_sandbox.service.authority.expire_all()
+    minimax_sandbox.expire_tokens(lifetime=0)
     with pytest.raises(MinimaxAuthError) as caught:
         client.get("customers", 1)
     assert caught.value.status == 401

@@ -21,7 +21,7 @@ def test_create_reads_the_record_back_from_location(
 ) -> None:
     client = make_client()
     created = client.create("customers", {"Code": "LOC-1", "Name": "Lokacija d.o.o."})
-    assert created["CustomerId"] in minimax_sandbox.store.table(123, "customers").records
+    assert created["CustomerId"] in minimax_sandbox.ids(123, "customers")
     assert created["RowVersion"]
     routes = minimax_sandbox.stats()["by_route"]
     assert routes["GET /SI/API/api/orgs/{id}/customers/{id}"] == 1
@@ -55,11 +55,7 @@ def test_lost_create_answer_with_match_on_leaves_exactly_one_record(
     created = client.create(
         "customers", {"Code": "LOST-1", "Name": "Izgubljen d.o.o."}, match_on="Code"
     )
-    matching = [
-        r
-        for r in minimax_sandbox.store.table(123, "customers").records.values()
-        if r["Code"] == "LOST-1"
-    ]
+    matching = minimax_sandbox.records(123, "customers", Code="LOST-1")
     assert [r["CustomerId"] for r in matching] == [created["CustomerId"]]
 
 
@@ -118,7 +114,7 @@ def test_update_re_reads_after_another_writer_and_keeps_their_change(
     def request(method: str, path: str, **kwargs: Any) -> Any:
         if method == "PUT" and not interfered:
             interfered.append(True)
-            minimax_sandbox.store.change(123, "customers", customer_id, WebSiteURL="https://x.si")
+            minimax_sandbox.change(123, "customers", customer_id, WebSiteURL="https://x.si")
         return original_request(method, path, **kwargs)
 
     client.transport.request = request  # type: ignore[method-assign]
@@ -133,7 +129,7 @@ def test_stale_row_version_from_xcom_is_a_concurrency_error(
 ) -> None:
     client = make_client()
     customer = client.get("customers", next(iter(client.list("customers")))["CustomerId"])
-    minimax_sandbox.store.change(123, "customers", customer["CustomerId"], City="Izola")
+    minimax_sandbox.change(123, "customers", customer["CustomerId"], City="Izola")
     with pytest.raises(MinimaxConcurrencyError):
         client.update(
             "customers", customer["CustomerId"], {"Name": "X"}, row_version=customer["RowVersion"]
@@ -183,7 +179,7 @@ def test_concurrent_updaters_lose_no_field(minimax_sandbox: Sandbox, make_client
     for thread in threads:
         thread.join()
     assert not errors
-    final = minimax_sandbox.store.get(123, "customers", customer_id)
+    final = minimax_sandbox.record(123, "customers", customer_id)
     assert {name: final[name] for name in fields} == fields
 
 
@@ -203,16 +199,14 @@ def test_action_reads_and_url_encodes_the_row_version(
     client = make_client()
     drafts = list(client.list("issuedinvoices", Status="O"))
     for draft in drafts:  # the encoding matters most for versions with + and /
-        version = minimax_sandbox.store.get(123, "issuedinvoices", draft["IssuedInvoiceId"])[
+        version = minimax_sandbox.record(123, "issuedinvoices", draft["IssuedInvoiceId"])[
             "RowVersion"
         ]
         if "+" in version or "/" in version:
             break
     data = client.action("issuedinvoices", draft["IssuedInvoiceId"], "issueAndGeneratepdf")
     assert base64.b64decode(data["AttachmentData"]).startswith(b"%PDF")
-    assert (
-        minimax_sandbox.store.get(123, "issuedinvoices", draft["IssuedInvoiceId"])["Status"] == "I"
-    )
+    assert minimax_sandbox.record(123, "issuedinvoices", draft["IssuedInvoiceId"])["Status"] == "I"
 
 
 def test_get_actions(make_client: Any) -> None:
@@ -231,7 +225,7 @@ def test_delete(minimax_sandbox: Sandbox, make_client: Any) -> None:
     client = make_client()
     created = client.create("customers", {"Code": "DEL-1", "Name": "Brisanje d.o.o."})
     client.delete("customers", created["CustomerId"])
-    assert created["CustomerId"] not in minimax_sandbox.store.table(123, "customers").records
+    assert created["CustomerId"] not in minimax_sandbox.ids(123, "customers")
 
 
 def test_writes_to_an_unreachable_organisation_are_refused_before_sending(

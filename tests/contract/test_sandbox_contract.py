@@ -19,6 +19,7 @@ import jsonschema
 import pytest
 
 from airflow_provider_minimax.sandbox import Sandbox
+from airflow_provider_minimax.sandbox.catalogue import BY_KEY
 from tests.support import Api, act, draft_invoice
 
 HERE = Path(__file__).parent
@@ -110,26 +111,27 @@ def emulated_get_operations() -> list[dict[str, Any]]:
     ]
 
 
+def first_record(sandbox: Sandbox, kind_key: str) -> dict[str, Any]:
+    """Organisation 123's record of the kind with the lowest ID."""
+    return sandbox.record(123, kind_key, sandbox.ids(123, kind_key)[0])
+
+
 def concrete_path(template: str, sandbox: Sandbox) -> str:
-    org = sandbox.store.organisations[123]
     path = template.replace("{organisationId}", "123").removeprefix("/api/")
     # Parent before child: a contact must belong to the customer in the path.
     customer_id = None
     if "{customerId}" in path:
-        contact = next(iter(org.tables["contacts"].records.values()))
+        contact = first_record(sandbox, "contacts")
         customer_id = contact["Customer"]["ID"]
         path = path.replace("{customerId}", str(customer_id))
         path = path.replace("{contactId}", str(contact["ContactId"]))
     for parameter, kind_key in ID_PARAMETERS.items():
         if "{" + parameter + "}" in path:
-            record = next(iter(org.tables[kind_key].records.values()))
-            path = path.replace(
-                "{" + parameter + "}", str(record[org.tables[kind_key].kind.id_field])
-            )
+            path = path.replace("{" + parameter + "}", str(sandbox.ids(123, kind_key)[0]))
     match = re.search(r"/(\w[\w-]*)/code\(\{\w+\}\)$", path)
     if match:
-        table = org.tables[match.group(1).lower()]
-        code = next(iter(table.records.values()))[table.kind.code_field or "Code"]
+        kind_key = match.group(1).lower()
+        code = first_record(sandbox, kind_key)[BY_KEY[kind_key].code_field or "Code"]
         path = re.sub(r"\{\w+\}\)$", code + ")", path)
     assert "{" not in path, path
     return path

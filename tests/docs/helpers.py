@@ -6,10 +6,8 @@ from airflow_provider_minimax.sandbox import Sandbox
 
 
 def sandbox_records(sandbox: Sandbox, kind: str, organisation_id: int = 123) -> list[dict]:
-    """Copies of the records the sandbox holds, straight from its store."""
-    with sandbox.store.lock:
-        table = sandbox.store.organisations[organisation_id].tables[kind]
-        return [dict(record) for record in table.records.values()]
+    """Copies of the records the sandbox holds (its inspection API)."""
+    return sandbox.records(organisation_id, kind)
 
 
 def route_calls(sandbox: Sandbox, method: str, path: str) -> int:

@@ -91,3 +91,13 @@ def test_the_admin_endpoints_do_what_the_page_says(minimax_sandbox: Sandbox) -> 
     [changed] = [c for c in sandbox_records(minimax_sandbox, "customers") if c["Code"] == "00001"]
     assert changed["City"] == "Piran" and changed["RowVersion"] != customer["RowVersion"]
     assert '"by_route"' in done.stdout.splitlines()[-1]  # the stats, as JSON
+
+
+def test_the_inspection_example_runs(minimax_sandbox: Sandbox) -> None:
+    """The page's test of the inspection methods, given this test's sandbox."""
+    names: dict[str, object] = {}
+    exec(snippet("testing-inspection").code, names)
+    [example] = [value for name, value in names.items() if name.startswith("test_")]
+    assert callable(example)
+    example(minimax_sandbox)
+    assert minimax_sandbox.writes == 1

@@ -17,7 +17,7 @@ from tests.docs.snippets import snippet
 def test_a_validation_error_names_the_field(run_python: Any, minimax_sandbox: Sandbox) -> None:
     _, printed = run_python("troubleshooting-validation")
     assert printed == snippet("troubleshooting-validation-output").code
-    assert minimax_sandbox.store.writes == 0
+    assert minimax_sandbox.writes == 0
 
 
 def test_clearing_the_guard_after_the_application_was_unlocked(

@@ -3,7 +3,6 @@ interval rule written out independently, and fault rules that fire part-way thro
 
 from __future__ import annotations
 
-import copy
 import csv
 import datetime
 import io
@@ -65,11 +64,7 @@ def id_field(resource: str) -> str:
 
 def stored(sandbox: Sandbox, resource: str, org: int = ORG) -> list[Row]:
     """Copies of what the sandbox holds: full records (journal-entry rows for the ledger)."""
-    with sandbox.store.lock:
-        if resource == "journals/journal-entries":
-            journals = sandbox.store.table(org, "journals").records.values()
-            return listing.journal_entry_rows(copy.deepcopy(list(journals)))
-        return copy.deepcopy(list(sandbox.store.table(org, resource).records.values()))
+    return sandbox.records(org, resource)
 
 
 def expected(

@@ -102,8 +102,7 @@ def test_a_list_that_changes_while_read_fails_and_leaves_no_file(
         moved, day = inside[-1], "2025-11-25T00:00:00"
 
     def other_writer() -> None:
-        with conn.store.lock:
-            conn.store.change(ORG, "issuedinvoices", moved["IssuedInvoiceId"], DateIssued=day)
+        conn.change(ORG, "issuedinvoices", moved["IssuedInvoiceId"], DateIssued=day)
 
     rule = Meanwhile("latency", path=list_path("issuedinvoices"), at=3, then=other_writer)
     conn.add_fault(rule)

@@ -68,12 +68,10 @@ def test_changes_holds_the_full_records_modified_in_the_interval(
     the order they were modified."""
     customer_ids = sorted(ids(stored(conn, "customers"), "customers"))
     earlier, later = customer_ids[4], customer_ids[1]
-    with conn.store.lock:
-        conn.store.change(ORG, "customers", earlier, City="Bled")
-        ten_minutes_ago = datetime.datetime.now(ZONE) - datetime.timedelta(minutes=10)
-        record = conn.store.get(ORG, "customers", earlier)
-        record["RecordDtModified"] = ten_minutes_ago.strftime("%Y-%m-%dT%H:%M:%S")
-        conn.store.change(ORG, "customers", later, City="Piran")
+    conn.change(ORG, "customers", earlier, City="Bled")
+    ten_minutes_ago = datetime.datetime.now(ZONE) - datetime.timedelta(minutes=10)
+    conn.backdate(ORG, "customers", earlier, ten_minutes_ago)
+    conn.change(ORG, "customers", later, City="Piran")
     now = datetime.datetime.now(datetime.timezone.utc)
     path = tmp_path / f"out.{file_format}"
     manifest = export(

@@ -55,9 +55,7 @@ def example_bundle(airflow_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def customers_with_code(sandbox: Sandbox, code: str, organisation_id: int = 123) -> list[Any]:
-    with sandbox.store.lock:
-        table = sandbox.store.organisations[organisation_id].tables["customers"]
-        return [dict(record) for record in table.records.values() if record.get("Code") == code]
+    return sandbox.records(organisation_id, "customers", Code=code)
 
 
 def test_the_hook_dag_is_among_the_self_contained_examples() -> None:
@@ -92,16 +90,15 @@ def test_hook_dag_creates_updates_and_issues_once(
     assert customer["City"] == "Koper" == values["move_customer"]
     assert values["vat_rate"]["percent"] == 22.0
     invoice = values["invoice_customer"]
-    with minimax_sandbox.store.lock:
-        stored = minimax_sandbox.store.get(123, "issuedinvoices", invoice["invoice_id"])
-        assert stored["Status"] == "I" == invoice["status"]
-        assert stored["Customer"]["ID"] == customer_id
-        assert stored["InvoiceNumber"] == invoice["invoice_number"]
+    stored = minimax_sandbox.record(123, "issuedinvoices", invoice["invoice_id"])
+    assert stored["Status"] == "I" == invoice["status"]
+    assert stored["Customer"]["ID"] == customer_id
+    assert stored["InvoiceNumber"] == invoice["invoice_number"]
     # XCom holds small values only, and no secret of the connection.
     creds = minimax_sandbox.settings.credentials
     text = json.dumps(values)
     assert creds.password not in text and creds.client_secret not in text
-    assert all(token not in text for token in minimax_sandbox.service.authority.tokens)
+    assert all(token not in text for token in minimax_sandbox.issued_tokens())
 
     second = run_dag(dag)
     assert second.state == "success"
@@ -127,9 +124,7 @@ UPDATE_DAG = EXAMPLE_DAGS / "minimax_update_customer.py"
 
 
 def records_where(sandbox: Sandbox, kind: str, field: str, value: Any) -> list[Any]:
-    with sandbox.store.lock:
-        table = sandbox.store.organisations[123].tables[kind]
-        return [dict(r) for r in table.records.values() if r.get(field) == value]
+    return sandbox.records(123, kind, **{field: value})
 
 
 def test_webshop_dag_invoices_once_keeps_the_pdf_and_waits_for_payment(
@@ -239,13 +234,9 @@ def test_daily_export_dag_writes_every_file_with_its_manifest(
     invoices = [
         m for m in manifests if m["resource"] == "issuedinvoices" and m["organisation_id"] == 123
     ]
-    with minimax_sandbox.store.lock:
-        expected = sum(
-            r["DateIssued"].startswith(str(day))
-            for r in minimax_sandbox.store.organisations[123]
-            .tables["issuedinvoices"]
-            .records.values()
-        )
+    expected = sum(
+        r["DateIssued"].startswith(str(day)) for r in minimax_sandbox.records(123, "issuedinvoices")
+    )
     assert [m["rows"] for m in invoices] == [expected, expected] and expected > 0
 
 

@@ -59,8 +59,7 @@ def wrong_password() -> str:
 
 
 def org_customer_ids(sandbox: Sandbox, organisation_id: int) -> set[int]:
-    with sandbox.store.lock:
-        return set(sandbox.store.organisations[organisation_id].tables["customers"].records)
+    return set(sandbox.ids(organisation_id, "customers"))
 
 
 # -- one connection read and one session per hook ---------------------------------------------
@@ -289,7 +288,7 @@ def test_no_secret_in_errors_config_or_logs(
     texts += [str(not_found.value), repr(not_found.value), repr(hook.config), repr(hook)]
     texts += [caplog.text, *(record.getMessage() for record in caplog.records)]
 
-    tokens = list(minimax_sandbox.service.authority.tokens)
+    tokens = minimax_sandbox.issued_tokens()
     assert tokens, "the good hook got a token"
     assert any(
         "Minimax token for 'sandbox-user' obtained" in r.getMessage() for r in caplog.records

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 from airflow_provider_minimax.sandbox import Sandbox
-from airflow_provider_minimax.sandbox.documents import mark_paid
 
 ORG = 123
 
@@ -26,38 +25,31 @@ def calls(sandbox: Sandbox, method: str, path: str) -> int:
 
 def stored(sandbox: Sandbox, kind: str, record_id: int, org: int = ORG) -> dict[str, Any] | None:
     """A copy of the record as the sandbox holds it, or None when there is none."""
-    with sandbox.store.lock:
-        record = sandbox.store.table(org, kind).records.get(int(record_id))
-        return None if record is None else dict(record)
+    try:
+        return sandbox.record(org, kind, record_id)
+    except LookupError:
+        return None
 
 
 def records_where(sandbox: Sandbox, kind: str, org: int = ORG, **fields: Any) -> list[dict]:
-    with sandbox.store.lock:
-        return [
-            dict(record)
-            for record in sandbox.store.table(org, kind).records.values()
-            if all(record.get(name) == value for name, value in fields.items())
-        ]
+    return sandbox.records(org, kind, **fields)
 
 
 def change(sandbox: Sandbox, kind: str, record_id: int, **fields: Any) -> dict[str, Any]:
     """Another writer edits the record (new RowVersion)."""
-    with sandbox.store.lock:
-        return dict(sandbox.store.change(ORG, kind, int(record_id), **fields))
+    return sandbox.change(ORG, kind, int(record_id), **fields)
 
 
 def pay(sandbox: Sandbox, invoice_id: int) -> dict[str, Any]:
     """The sandbox's admin "mark paid" (what a bank statement does)."""
-    with sandbox.store.lock:
-        return dict(mark_paid(sandbox.store, ORG, int(invoice_id)))
+    return sandbox.mark_paid(ORG, int(invoice_id))
 
 
 def unpaid_issued_invoice(sandbox: Sandbox) -> int:
     """The ID of an issued invoice that is not paid yet."""
-    with sandbox.store.lock:
-        for record in sandbox.store.table(ORG, "issuedinvoices").records.values():
-            if record.get("Status") == "I" and record.get("PaymentStatus") != "Placan":
-                return int(record["IssuedInvoiceId"])
+    for record in sandbox.records(ORG, "issuedinvoices", Status="I"):
+        if record.get("PaymentStatus") != "Placan":
+            return int(record["IssuedInvoiceId"])
     raise AssertionError("the sandbox has no unpaid issued invoice")
 
 

@@ -113,10 +113,7 @@ def test_pdf_without_attachment_path_returns_a_summary(
     result = act(draft["IssuedInvoiceId"], "issueAndGeneratepdf")
     assert result["path"] is None
     assert result["file_name"].endswith(".pdf")
-    with conn.store.lock:
-        [attachment] = conn.store.organisations[123].attachments[
-            ("issuedinvoices", draft["IssuedInvoiceId"])
-        ]
+    [attachment] = conn.attachments(123, "issuedinvoices", draft["IssuedInvoiceId"])
     content = base64.b64decode(attachment["AttachmentData"])
     assert result["bytes"] == len(content)
     assert result["sha256"] == hashlib.sha256(content).hexdigest()

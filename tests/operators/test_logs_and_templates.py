@@ -84,7 +84,7 @@ def test_one_info_line_per_call_and_no_secret(
     text = "\n".join([caplog.text, out, err, *(repr(event) for event in events)])
     assert "Minimax token for 'sandbox-user' obtained" in text  # the client's lines are here
     creds = conn.settings.credentials
-    tokens = list(conn.service.authority.tokens)
+    tokens = conn.issued_tokens()
     assert tokens, "a token was issued"
     for secret in (creds.password, creds.client_secret, *tokens):
         assert secret not in text

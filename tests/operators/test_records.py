@@ -56,7 +56,7 @@ def test_create_returns_id_location_and_row_version(conn: Sandbox, api: Api) -> 
     record = stored(conn, "customers", result["id"])
     assert record is not None and record["Code"] == code
     assert result["row_version"] == record["RowVersion"]
-    assert result["location"] == conn.store.resource_url(ORG, "customers", result["id"])
+    assert result["location"] == f"{conn.api_url}api/orgs/{ORG}/customers/{result['id']}"
     assert api.ok("GET", result["location"])["CustomerId"] == result["id"]
 
 

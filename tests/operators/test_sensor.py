@@ -114,7 +114,7 @@ def test_a_filter_the_resource_does_not_document_is_refused(conn: Sandbox) -> No
 def test_the_documented_filter_example_selects_one_invoice(conn: Sandbox) -> None:
     """The docstring's example (InvoiceNumber and Year) names one issued invoice."""
     invoice = unpaid_issued_invoice(conn)
-    record = conn.store.get(123, "issuedinvoices", invoice)
+    record = conn.record(123, "issuedinvoices", invoice)
     filters = {"InvoiceNumber": record["InvoiceNumber"], "Year": record["Year"]}
     result = sensor(filters=filters).poke({})
     assert result.is_done is True and result.xcom_value["id"] == invoice
@@ -202,7 +202,7 @@ def test_trigger_serialize_round_trip(conn: Sandbox) -> None:
     text = json.dumps(kwargs)
     assert json.loads(text) == kwargs
     creds = conn.settings.credentials
-    tokens = list(conn.service.authority.tokens)
+    tokens = conn.issued_tokens()
     assert tokens
     for secret in (creds.password, creds.client_secret, *tokens):
         assert secret not in text

@@ -61,8 +61,7 @@ def sandbox(minimax_connection: str, minimax_sandbox: Sandbox, report: Any) -> I
 
 @pytest.fixture
 def customer(minimax_sandbox: Sandbox) -> int:
-    with minimax_sandbox.store.lock:
-        return min(minimax_sandbox.store.table(ORG, "customers").records)
+    return min(minimax_sandbox.ids(ORG, "customers"))
 
 
 def failure(call: Callable[[], Any]) -> BaseException:
@@ -199,12 +198,12 @@ def test_payload_that_is_not_a_mapping_is_refused_before_writing(
     sandbox: Sandbox, make_client: Any, customer: int, tmp_path: Path, case: str
 ) -> None:
     call, words = NOT_A_MAPPING[case]
-    before = dict(sandbox.store.table(ORG, "customers").records[customer])
+    before = sandbox.record(ORG, "customers", customer)
     error = failure(lambda: call(make_client, customer, tmp_path))
     assert_clear(error, *words)
     if "operator" in case:
         assert isinstance(error, AirflowFailException)
-    assert sandbox.store.table(ORG, "customers").records[customer] == before
+    assert sandbox.record(ORG, "customers", customer) == before
     CHECKED["payload not a mapping"] += 1
 
 

@@ -86,13 +86,11 @@ def value_for(round_number: int, writer: int, customer: int) -> str:
 
 
 def customer_ids(sandbox: Sandbox) -> list[int]:
-    with sandbox.store.lock:
-        return sorted(sandbox.store.table(ORG, "customers").records)[:CUSTOMERS]
+    return sorted(sandbox.ids(ORG, "customers"))[:CUSTOMERS]
 
 
 def stored(sandbox: Sandbox, customer: int) -> dict[str, Any]:
-    with sandbox.store.lock:
-        return dict(sandbox.store.table(ORG, "customers").records[customer])
+    return sandbox.record(ORG, "customers", customer)
 
 
 def update_all(client: MinimaxClient, field: str, values: dict[int, str]) -> dict[str, int]:

@@ -96,7 +96,7 @@ def schedule(rng: random.Random, sandbox: Sandbox, expiries: list[int]) -> list[
     if rng.random() < 0.35:
 
         def expire() -> None:
-            expiries.append(sandbox.service.authority.expire_all())
+            expiries.append(sandbox.expire_tokens())
 
         rules.append(Meanwhile("latency", path=path, at=rng.randint(2, 5), then=expire))
     return rules

@@ -37,16 +37,12 @@ FOUND_EXISTING = "found existing record by"
 
 
 def codes_in_store(sandbox: Sandbox) -> Counter[str]:
-    with sandbox.store.lock:
-        records = sandbox.store.table(ORG, "customers").records.values()
-        return Counter(str(record.get("Code")) for record in records)
+    return Counter(str(record.get("Code")) for record in sandbox.records(ORG, "customers"))
 
 
 def named(sandbox: Sandbox, name: str) -> list[int]:
     """The IDs of organisation 123's customers of that name."""
-    with sandbox.store.lock:
-        records = sandbox.store.table(ORG, "customers").records.values()
-        return [int(record["CustomerId"]) for record in records if record.get("Name") == name]
+    return sandbox.ids(ORG, "customers", Name=name)
 
 
 def posts(sandbox: Sandbox) -> int:
@@ -176,8 +172,7 @@ def test_creates_with_match_on_under_faults_store_every_customer_exactly_once(
     assert all(stored[code] == 1 for code in intended)
     assert sorted(results) == intended
     for code, result in results.items():
-        with sandbox.store.lock:
-            record = sandbox.store.table(ORG, "customers").records[int(result["id"])]
+        record = sandbox.record(ORG, "customers", int(result["id"]))
         assert record["Code"] == code  # each task returned its own customer
     assert figures["ambiguous_recovered_by_match_on"] >= 1
     assert figures["faults_injected"] >= total // 2
@@ -209,8 +204,7 @@ def test_without_match_on_a_lost_answer_fails_the_task_at_once_and_is_not_sent_a
 
     found = create_task(code, make_client(), match_on="Code").execute(context={})
     assert posts(sandbox) == 1 and codes_in_store(sandbox)[code] == 1
-    with sandbox.store.lock:
-        assert sandbox.store.table(ORG, "customers").records[int(found["id"])]["Code"] == code
+    assert sandbox.record(ORG, "customers", int(found["id"]))["Code"] == code
 
     with pytest.raises(AirflowFailException) as refused:
         task.execute(context={})  # the blind retry: a second POST of the same customer

@@ -19,9 +19,7 @@ def test_statistics_by_route(api: Api) -> None:
     assert stats["api_calls"] == 3
     assert stats["by_status"] == {"200": 3, "404": 1}  # the token request included
     assert stats["pages_served"] == 2
-    assert stats["rows_served"] == 2 * min(
-        100, len(api.sandbox.store.table(123, "customers").records)
-    )
+    assert stats["rows_served"] == 2 * min(100, api.sandbox.count(123, "customers"))
 
 
 def test_reset_restores_the_initial_world(api: Api) -> None:

@@ -2,16 +2,61 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from importlib.metadata import entry_points
+from pathlib import Path
 
 from airflow_provider_minimax.sandbox import Sandbox
 from tests.support import Api
+
+ROOT = Path(__file__).resolve().parents[2]
+# What loading the plugin must not import: every pytest run of an environment with the provider
+# installed loads it, and only a test that uses a fixture needs the sandbox.
+NOT_ON_LOAD = (
+    "airflow_provider_minimax.sandbox.app",
+    "airflow_provider_minimax.sandbox.store",
+    "airflow_provider_minimax.sandbox.service",
+    "airflow_provider_minimax.sandbox.settings",
+    "airflow_provider_minimax.client",
+    "airflow",
+    "http.server",
+    "requests",
+)
 
 
 def test_the_plugin_is_registered_for_pytest() -> None:
     plugins = {ep.name: ep.value for ep in entry_points(group="pytest11")}
     assert plugins["minimax_sandbox"] == "airflow_provider_minimax.sandbox.pytest_plugin"
+
+
+def test_loading_the_plugin_imports_no_sandbox() -> None:
+    """In a fresh interpreter: the plugin module and its package, nothing of the sandbox yet."""
+    code = (
+        "import json, sys; import airflow_provider_minimax.sandbox.pytest_plugin as plugin; "
+        "print(json.dumps([plugin.__file__, sorted(sys.modules)]))"
+    )
+    env = os.environ | {
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    plugin_file, loaded = json.loads(done.stdout)
+    assert Path(plugin_file).is_relative_to(ROOT)  # this checkout's plugin
+    assert "airflow_provider_minimax.sandbox.pytest_plugin" in loaded
+    assert not [name for name in loaded if name in NOT_ON_LOAD]
+
+
+def test_the_package_names_are_there_on_first_use() -> None:
+    import airflow_provider_minimax.sandbox as sandbox
+
+    assert sandbox.Sandbox is Sandbox
+    assert set(sandbox.__all__) <= set(dir(sandbox))
+    assert sandbox.DEFAULT_ORGANISATION_ID == 123
 
 
 def test_minimax_connection_points_airflow_at_the_sandbox(

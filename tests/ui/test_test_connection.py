@@ -66,7 +66,7 @@ def test_a_wrong_password_tests_red_and_never_locks_the_application(
     password = f"wrong-{uuid.uuid4().hex[:12]}"
     body = connection_body(minimax_sandbox, password=password)
     # As many tests as it takes Minimax to lock the application after failed logins.
-    tries = minimax_sandbox.service.authority.lockout_threshold
+    tries = minimax_sandbox.settings.lockout_threshold
     answers = [api_server.post(TEST_URL, body) for _ in range(tries)]
 
     assert all(answer.status_code == 200 for answer in answers)
