@@ -9,14 +9,18 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import AirflowFailException, Asset
 
-from airflow_provider_minimax.exports.destination import static_prefix
+from airflow_provider_minimax.exports.destination import (
+    DestinationError,
+    days_to_name,
+    fill_destination,
+    static_prefix,
+)
 from airflow_provider_minimax.operators._base import MinimaxBaseOperator, parse_list, parse_mapping
 from airflow_provider_minimax.operators._storage import AtomicWriter, url_of, write_file
 
 if TYPE_CHECKING:
     from airflow_provider_minimax.client import MinimaxClient
     from airflow_provider_minimax.client.feeds import Feed
-    from airflow_provider_minimax.client.windows import DayWindow
     from airflow_provider_minimax.exports.shapes import Shape
     from airflow_provider_minimax.operators._lineage import Exported, Lineage
 
@@ -244,13 +248,8 @@ class MinimaxExportOperator(MinimaxBaseOperator):
     def _file_path(
         self, client: MinimaxClient, feed: Feed, start: Any, end: Any, several: bool
     ) -> str:
-        from airflow_provider_minimax.exports.destination import (
-            DestinationError,
-            days_to_name,
-            fill_destination,
-        )
-
-        days: DayWindow | None = days_to_name(
+        """The file this organisation's rows go to, by the destination's placeholders."""
+        days = days_to_name(
             feed.window, start, end, country=client.config.country, time_zone=self.time_zone or None
         )
         try:
