@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Sequence
@@ -284,15 +285,6 @@ class MinimaxExportOperator(MinimaxBaseOperator):
 
         org = feed.organisation_id
 
-        def report(rows: int, rate: float) -> None:
-            self.log.info(
-                "Exporting %s of organisation %s: %d rows, %.0f rows/s",
-                self.resource,
-                org,
-                rows,
-                rate,
-            )
-
         def stream() -> tuple[AtomicWriter, int]:
             try:
                 with AtomicWriter(path) as out:
@@ -302,7 +294,7 @@ class MinimaxExportOperator(MinimaxBaseOperator):
                         writer,
                         fields=wanted,
                         resource=self.resource,
-                        progress=every_few_seconds(report),
+                        progress=every_few_seconds(functools.partial(self._log_progress, org)),
                     )
             except UnknownFieldsError as error:  # the file is discarded already
                 raise AirflowFailException(str(error)) from None
@@ -312,6 +304,16 @@ class MinimaxExportOperator(MinimaxBaseOperator):
             f"export {self.resource} of organisation {org}",
             stream,
             lambda done: f"{done[1]} rows, {done[0].size} bytes to {url_of(done[0].target)}",
+        )
+
+    def _log_progress(self, organisation_id: int, rows: int, rate: float) -> None:
+        """A long export says now and then that it is alive, and how fast it goes."""
+        self.log.info(
+            "Exporting %s of organisation %s: %d rows, %.0f rows/s",
+            self.resource,
+            organisation_id,
+            rows,
+            rate,
         )
 
     def _manifest(
