@@ -2,35 +2,28 @@
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import json
-import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import AirflowFailException, Asset
 
+from airflow_provider_minimax.exports.destination import (
+    DestinationError,
+    days_to_name,
+    fill_destination,
+    static_prefix,
+)
 from airflow_provider_minimax.operators._base import MinimaxBaseOperator, parse_list, parse_mapping
 from airflow_provider_minimax.operators._storage import AtomicWriter, url_of, write_file
 
 if TYPE_CHECKING:
+    from airflow_provider_minimax.client import MinimaxClient
+    from airflow_provider_minimax.client.feeds import Feed
+    from airflow_provider_minimax.exports.shapes import Shape
     from airflow_provider_minimax.operators._lineage import Exported, Lineage
-
-BATCH_ROWS = 1000  # rows handed to the file writer at once (a row group in Parquet)
-PROGRESS_SECONDS = 10.0
-_TEMPLATE = re.compile(r"\{\{|\{%")
-
-
-def static_prefix(destination: str) -> str:
-    """The part of a destination before its first template: what the outlet Asset names."""
-    match = _TEMPLATE.search(destination)
-    prefix = destination[: match.start()] if match else destination
-    for placeholder in ("{organisation_id}", "{resource}", "{first_day}", "{last_day}"):
-        prefix = prefix.split(placeholder)[0]
-    if "://" not in prefix:
-        prefix = "file://" + prefix
-    return prefix
 
 
 def _moment(value: Any, name: str) -> Any:
@@ -173,22 +166,6 @@ class MinimaxExportOperator(MinimaxBaseOperator):
             )
         return start, end
 
-    def _destination(self, organisation_id: int, several: bool, days: Any) -> str:
-        if several and "{organisation_id}" not in self.destination:
-            raise AirflowFailException(
-                "Several organisations would write to one file: put {organisation_id} in "
-                f"destination ({self.destination})."
-            )
-        if days is None and ("{first_day}" in self.destination or "{last_day}" in self.destination):
-            raise AirflowFailException(
-                "destination names {first_day}/{last_day}, but this run has no interval."
-            )
-        path = self.destination.replace("{organisation_id}", str(organisation_id))
-        if days is not None:
-            path = path.replace("{first_day}", days.first.isoformat())
-            path = path.replace("{last_day}", days.last.isoformat())
-        return path.replace("{resource}", self.resource.replace("/", "-"))
-
     # -- the run ------------------------------------------------------------------------------
 
     def execute(self, context: Any) -> Any:
@@ -220,10 +197,7 @@ class MinimaxExportOperator(MinimaxBaseOperator):
     def _export(
         self, context: Any, organisation_id: int | None, *, several: bool
     ) -> dict[str, Any]:
-        from airflow_provider_minimax.client.feeds import open_feed
-        from airflow_provider_minimax.exports.formats import writer_for
-        from airflow_provider_minimax.exports.manifest import manifest
-        from airflow_provider_minimax.exports.shapes import project, shape_for
+        """One organisation's file and its manifest; the manifest is returned."""
         from airflow_provider_minimax.operators._lineage import Exported
 
         client = self.hook.get_conn()
@@ -231,63 +205,131 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         started = time.perf_counter()
         filters = parse_mapping(self.filters, "filters", allow_none=True)
         wanted = parse_list(self.fields, "fields")
-
         start, end = self._interval(context)
+        feed = self.call(
+            f"plan export of {self.resource}",
+            lambda: self._open_feed(client, organisation_id, start, end, filters),
+            lambda opened: opened.mode,
+        )
+        path = self._file_path(client, feed, start, end, several)
+        shape = self._shape(feed, wanted)
+        written, rows = self._write(path, feed, shape, wanted)
+        cost = {k: v - before.get(k, 0) for k, v in client.stats.as_dict().items()}
+        result = self._manifest(client, feed, written, rows, cost, time.perf_counter() - started)
+        write_file(f"{written.target}.manifest.json", json.dumps(result, indent=2).encode())
+        source = client.list_url(feed.path, organisation_id=feed.organisation_id)
+        self._exported.append(Exported(result, source, shape))
+        return result
 
-        def plan() -> Any:
-            return open_feed(
-                client,
-                self.resource,
-                mode=self.mode or None,
-                start=start,
-                end=end,
-                time_zone=self.time_zone or None,
-                filters=filters,
-                detail=bool(self.detail),
-                organisation_id=organisation_id,
-                max_workers=int(self.max_workers) if self.max_workers else None,
-                decimals=self.format != "jsonl",  # exact amounts where a file type has them
+    def _open_feed(
+        self,
+        client: MinimaxClient,
+        organisation_id: int | None,
+        start: Any,
+        end: Any,
+        filters: dict[str, Any] | None,
+    ) -> Feed:
+        """Plan the export; its rows are read only as the file is written."""
+        from airflow_provider_minimax.client.feeds import open_feed
+
+        return open_feed(
+            client,
+            self.resource,
+            mode=self.mode or None,
+            start=start,
+            end=end,
+            time_zone=self.time_zone or None,
+            filters=filters,
+            detail=bool(self.detail),
+            organisation_id=organisation_id,
+            max_workers=int(self.max_workers) if self.max_workers else None,
+            decimals=self.format != "jsonl",  # exact amounts where a file type has them
+        )
+
+    def _file_path(
+        self, client: MinimaxClient, feed: Feed, start: Any, end: Any, several: bool
+    ) -> str:
+        """The file this organisation's rows go to, by the destination's placeholders."""
+        days = days_to_name(
+            feed.window, start, end, country=client.config.country, time_zone=self.time_zone or None
+        )
+        try:
+            return fill_destination(
+                self.destination,
+                resource=self.resource,
+                organisation_id=feed.organisation_id,
+                days=days,
+                several=several,
             )
+        except DestinationError as error:
+            raise AirflowFailException(str(error)) from None
 
-        feed = self.call(f"plan export of {self.resource}", plan, lambda f: f.mode)
+    def _shape(self, feed: Feed, wanted: list[str] | None) -> Shape | None:
+        from airflow_provider_minimax.exports.pipeline import export_shape
+
+        try:
+            return export_shape(feed.resource.name, full_records=feed.detail, fields=wanted)
+        except ValueError as error:
+            raise AirflowFailException(f"fields: {self.resource} has {error}") from None
+
+    def _write(
+        self, path: str, feed: Feed, shape: Shape | None, wanted: list[str] | None
+    ) -> tuple[AtomicWriter, int]:
+        """The feed's rows into the file at `path`, whole or not at all; (the file, its rows)."""
+        from airflow_provider_minimax.exports.formats import writer_for
+        from airflow_provider_minimax.exports.pipeline import (
+            UnknownFieldsError,
+            every_few_seconds,
+            export_rows,
+        )
+
         org = feed.organisation_id
-        days = feed.window or self._days(client, start, end)
-        path = self._destination(org, several, days)
-        rows = 0
 
-        shape = shape_for(feed.resource.name, full_records=feed.detail)
-        if shape is not None and wanted:
+        def stream() -> tuple[AtomicWriter, int]:
             try:
-                shape = project(shape, wanted)
-            except ValueError as error:
-                raise AirflowFailException(f"fields: {self.resource} has {error}") from None
+                with AtomicWriter(path) as out:
+                    writer = writer_for(self.format, out, shape)  # type: ignore[arg-type]
+                    rows = export_rows(
+                        feed.rows,
+                        writer,
+                        fields=wanted,
+                        resource=self.resource,
+                        progress=every_few_seconds(functools.partial(self._log_progress, org)),
+                    )
+            except UnknownFieldsError as error:  # the file is discarded already
+                raise AirflowFailException(str(error)) from None
+            return out, rows
 
-        def stream() -> AtomicWriter:
-            nonlocal rows
-            with AtomicWriter(path) as out:
-                writer = writer_for(self.format, out, shape)  # type: ignore[arg-type]
-                try:
-                    for batch in self._batches(feed.rows, wanted, org):
-                        writer.write(batch)
-                        rows += len(batch)
-                except BaseException:
-                    # Close the writer before its temporary file is discarded, quietly: the
-                    # first error is the one to report.
-                    with contextlib.suppress(Exception):
-                        writer.close()
-                    raise
-                writer.close()  # the footer (Parquet); an error here must fail the export too
-            return out
-
-        written = self.call(
+        return self.call(
             f"export {self.resource} of organisation {org}",
             stream,
-            lambda out: f"{rows} rows, {out.size} bytes to {url_of(out.target)}",
+            lambda done: f"{done[1]} rows, {done[0].size} bytes to {url_of(done[0].target)}",
         )
-        cost = {k: v - before.get(k, 0) for k, v in client.stats.as_dict().items()}
-        result = manifest(
+
+    def _log_progress(self, organisation_id: int, rows: int, rate: float) -> None:
+        """A long export says now and then that it is alive, and how fast it goes."""
+        self.log.info(
+            "Exporting %s of organisation %s: %d rows, %.0f rows/s",
+            self.resource,
+            organisation_id,
+            rows,
+            rate,
+        )
+
+    def _manifest(
+        self,
+        client: MinimaxClient,
+        feed: Feed,
+        written: AtomicWriter,
+        rows: int,
+        cost: dict[str, float],
+        seconds: float,
+    ) -> dict[str, Any]:
+        from airflow_provider_minimax.exports.manifest import manifest
+
+        return manifest(
             resource=self.resource,
-            organisation_id=org,
+            organisation_id=feed.organisation_id,
             feed=feed.describe(),
             file_format=self.format,
             path=url_of(written.target),
@@ -295,54 +337,9 @@ class MinimaxExportOperator(MinimaxBaseOperator):
             size=written.size,
             sha256=written.sha256,
             cost=cost,
-            seconds=time.perf_counter() - started,
+            seconds=seconds,
             base_url=client.config.base_url,
         )
-        write_file(f"{written.target}.manifest.json", json.dumps(result, indent=2).encode())
-        source = client.list_url(feed.path, organisation_id=org)
-        self._exported.append(Exported(result, source, shape))
-        return result
-
-    def _days(self, client: Any, start: Any, end: Any) -> Any:
-        """The interval's local days, for file names, when the export itself has no window."""
-        if start is None or end is None:
-            return None
-        from airflow_provider_minimax.client.windows import local_days, zone_of
-
-        return local_days(start, end, zone_of(client.config.country, self.time_zone or None))
-
-    def _batches(
-        self, rows: Iterator[dict[str, Any]], wanted: list[str] | None, org: int
-    ) -> Iterator[list[dict[str, Any]]]:
-        """Rows in batches, projected to `fields`; progress logged every ten seconds."""
-        batch: list[dict[str, Any]] = []
-        started = reported = time.perf_counter()
-        for count, row in enumerate(rows, start=1):
-            if wanted:
-                if count == 1:
-                    missing = [name for name in wanted if name not in row]
-                    if missing:
-                        raise AirflowFailException(
-                            f"fields names {missing}, which {self.resource} rows do not have; "
-                            f"they have: {', '.join(row)}."
-                        )
-                row = {name: row.get(name) for name in wanted}
-            batch.append(row)
-            if len(batch) >= BATCH_ROWS:
-                yield batch
-                batch = []
-                now = time.perf_counter()
-                if now - reported >= PROGRESS_SECONDS:
-                    reported = now
-                    self.log.info(
-                        "Exporting %s of organisation %s: %d rows, %.0f rows/s",
-                        self.resource,
-                        org,
-                        count,
-                        count / (now - started),
-                    )
-        if batch:
-            yield batch
 
     def _announce(self, context: Any, manifests: list[dict[str, Any]]) -> None:
         """Tell the outlet Asset's consumers what landed (rows and files), where supported."""
