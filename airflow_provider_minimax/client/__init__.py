@@ -1,6 +1,7 @@
 """A plain Python client for the Minimax accounting API. It imports nothing from Airflow."""
 
-from .client import MinimaxClient, format_filter
+from .access import Record, format_filter
+from .client import MinimaxClient, listed
 from .config import COUNTRY_BASE_URLS, ClientConfig, Credentials
 from .errors import (
     FieldError,
@@ -20,11 +21,13 @@ from .errors import (
 )
 from .resources import RESOURCES, Resource, resolve
 from .transport import CallStats
+from .update import Changes
 
 __all__ = [
     "COUNTRY_BASE_URLS",
     "RESOURCES",
     "CallStats",
+    "Changes",
     "ClientConfig",
     "Credentials",
     "FieldError",
@@ -42,7 +45,9 @@ __all__ = [
     "MinimaxServerError",
     "MinimaxTruncationError",
     "MinimaxValidationError",
+    "Record",
     "Resource",
     "format_filter",
+    "listed",
     "resolve",
 ]

@@ -10,51 +10,30 @@ pdf = client.action("issuedinvoices", invoice_id, "issueAndGeneratepdf")
 
 from __future__ import annotations
 
-import copy
 import datetime
-import difflib
 import logging
-import random
-import re
 import threading
 import time
-import urllib.parse
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import requests
 
+from .access import Record, format_filter, valid_record_id
+from .actions import run_action
 from .config import ClientConfig
-from .errors import (
-    MinimaxAmbiguousWriteError,
-    MinimaxConcurrencyError,
-    MinimaxConfigurationError,
-    MinimaxError,
-    MinimaxNotFoundError,
-    MinimaxResponseError,
-)
+from .create import create_record, find_record
+from .errors import MinimaxConfigurationError, MinimaxResponseError
 from .guard import SharedGuardStore
 from .pagination import Page, PageReader, read_page
-from .resources import ACTION_OUTCOMES, Resource, ResourcePath, resolve
-from .transport import CallStats, Transport, decode_json, quote_segment
-from .values import same_value
+from .resources import Resource, ResourcePath, resolve
+from .transport import CallStats, Transport, quote_segment
+from .update import Changes, update_record
+from .waits import lookup_record
+
+__all__ = ["Changes", "MinimaxClient", "Record", "format_filter", "listed"]
 
 log = logging.getLogger("airflow_provider_minimax.client")
-
-Record = dict[str, Any]
-Changes = Mapping[str, Any] | Callable[[Record], Record]
-UPDATE_ATTEMPTS = 4  # the first try and three re-reads after another writer's change
-MATCH_CANDIDATES = 50  # records compared one by one when match_on has no exact lookup
-IDENTIFYING_FIELDS = ("Code", "Name", "Title", "DocumentReference", "InvoiceNumber", "TaxNumber")
-
-
-def format_filter(value: Any) -> str:
-    """A filter value as the service reads it: dates as YYYY-MM-DD, date-times without offset."""
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%S")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
 
 
 class MinimaxClient:
@@ -160,7 +139,7 @@ class MinimaxClient:
     ) -> Record:
         """One record in full; `decimals=True` reads fractional numbers as exact Decimals."""
         _, _, base = self._where(resource, organisation_id)
-        return self._record("GET", f"{base}/{_record_id(record_id)}", decimals=decimals)
+        return self._record("GET", f"{base}/{valid_record_id(record_id)}", decimals=decimals)
 
     def get_by_code(
         self,
@@ -275,7 +254,7 @@ class MinimaxClient:
             )
         return body
 
-    # -- writes ---------------------------------------------------------------------------------
+    # -- writes: each guarantee lives in a module of its own ------------------------------------
 
     def create(
         self,
@@ -291,74 +270,9 @@ class MinimaxClient:
         values is returned instead, so a retried task creates nothing twice; and a create whose
         answer was lost is looked up before it is ever sent again.
         """
-        resolved, org, path = self._where(resource, organisation_id)
-        if not isinstance(payload, Mapping):
-            raise MinimaxConfigurationError(
-                f"The payload for {resolved.resource.name} must be a mapping of fields, "
-                f"not {type(payload).__name__}."
-            )
-        fields = _match_fields(match_on, payload)
-        self._reachable(org)
-        if fields:
-            existing = self.find(
-                resource, {name: payload[name] for name in fields}, organisation_id=org
-            )
-            if existing is not None:
-                log.info("Minimax %s: found existing record by %s; not creating", path, fields)
-                return existing
-        attempts = self.config.max_retries + 1
-        for attempt in range(1, attempts + 1):
-            try:
-                return self._post_and_read(resolved.resource, path, dict(payload))
-            except MinimaxAmbiguousWriteError as ambiguous:
-                if not fields:
-                    raise MinimaxAmbiguousWriteError(
-                        f"{ambiguous.args[0]} Check in Minimax whether {resolved.resource.name} "
-                        f"{_identify(payload)} exists before running this again, or give match_on "
-                        "so that the provider can check by itself.",
-                        method=ambiguous.method,
-                        path=ambiguous.path,
-                        status=ambiguous.status,
-                    ) from None
-                found = self.find(
-                    resource, {name: payload[name] for name in fields}, organisation_id=org
-                )
-                if found is not None:
-                    log.warning("Minimax %s: the lost create had been stored; using it", path)
-                    return found
-                if attempt == attempts:
-                    raise
-                log.warning("Minimax %s: the lost create was not stored; sending it again", path)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _post_and_read(self, resource: Resource, path: str, payload: Record) -> Record:
-        response = self.transport.request("POST", path, json=payload)
-        # From here on the record exists: a failure to read it back must never lead to a second
-        # POST, so it is reported as an ambiguous write (create() then looks it up by match_on).
-        location = response.headers.get("Location") or ""
-        location_path = urllib.parse.urlsplit(location).path
-        found = re.search(rf"/{re.escape(path)}/([0-9]+)/?$", location_path, re.IGNORECASE)
-        if found is None:
-            named = f"the Location {location!r}" if location else "no Location"
-            raise MinimaxAmbiguousWriteError(
-                f"Minimax answered the create of a {resource.name} record with HTTP "
-                f"{response.status_code} and {named}, which names no new record of it: the record "
-                "may exist. It was not sent again.",
-                method="POST",
-                path=path,
-                status=response.status_code,
-            )
-        # Read back through our own base URL: a proxy may rewrite the Location's host.
-        try:
-            return self._record("GET", f"{path}/{found.group(1)}")
-        except MinimaxError as error:
-            raise MinimaxAmbiguousWriteError(
-                f"The new {resource.name} record {found.group(1)} was created but could not be "
-                f"read back ({error}). It was not sent again.",
-                method="POST",
-                path=path,
-                status=response.status_code,
-            ) from error
+        return create_record(
+            self, resource, payload, match_on=match_on, organisation_id=organisation_id
+        )
 
     def find(
         self,
@@ -368,51 +282,7 @@ class MinimaxClient:
         organisation_id: int | str | None = None,
     ) -> Record | None:
         """The one record whose fields equal `values`, or None. Raises if several match."""
-        resolved, org, _ = self._where(resource, organisation_id)
-        if not values:
-            raise MinimaxConfigurationError("find() needs at least one field to match on.")
-        code = values.get("Code")
-        if resolved.resource.code_lookup and isinstance(code, str) and code:
-            try:
-                record = self.get_by_code(resource, code, organisation_id=org)
-            except MinimaxNotFoundError:
-                return None
-            return record if all(same_value(v, record.get(k)) for k, v in values.items()) else None
-        return self._search_match(resolved, org, values)
-
-    def _search_match(
-        self, resolved: ResourcePath, org: int, values: Mapping[str, Any]
-    ) -> Record | None:
-        needle = next((v for v in values.values() if isinstance(v, str) and v), None)
-        filters: dict[str, Any] = {"SearchString": needle} if needle else {}
-        id_field = resolved.resource.id_field
-        matches: list[Record] = []
-        for count, row in enumerate(self.list(resolved.path, organisation_id=org, **filters), 1):
-            if count > MATCH_CANDIDATES and needle is None:
-                raise MinimaxConfigurationError(
-                    f"match_on {list(values)} cannot be checked cheaply on "
-                    f"{resolved.resource.name}: match on a text field such as Code or "
-                    "DocumentReference."
-                )
-            comparable = {k: v for k, v in values.items() if k in row}
-            if not all(same_value(v, row.get(k)) for k, v in comparable.items()):
-                continue
-            if len(comparable) < len(values) and id_field:
-                row = self.get(resolved.path, row[id_field], organisation_id=org)
-                if not all(same_value(v, row.get(k)) for k, v in values.items()):
-                    continue
-            matches.append(row)
-        if len(matches) > 1 and id_field:
-            ids = ", ".join(str(m.get(id_field)) for m in matches)
-            raise MinimaxConfigurationError(
-                f"match_on {list(values)} is not unique in {resolved.resource.name}: records {ids} "
-                "match. Match on a field that identifies one record."
-            )
-        if not matches:
-            return None
-        if id_field and "RowVersion" not in matches[0]:  # a slim list row: return the record
-            return self.get(resolved.path, matches[0][id_field], organisation_id=org)
-        return matches[0]
+        return find_record(self, resource, values, organisation_id=organisation_id)
 
     def update(
         self,
@@ -431,42 +301,15 @@ class MinimaxClient:
         With `row_version` (from an earlier read): refuse with MinimaxConcurrencyError when the
         record changed since, unless `on_conflict="retry"`.
         """
-        if on_conflict not in (None, "fail", "retry"):
-            raise MinimaxConfigurationError(
-                f"on_conflict must be 'fail' or 'retry', not {on_conflict!r}."
-            )
-        resolved, org, base = self._where(resource, organisation_id)
-        if not resolved.resource.updatable:
-            raise MinimaxConfigurationError(f"{resolved.resource.name} records cannot be updated.")
-        self._reachable(org)
-        path = f"{base}/{_record_id(record_id)}"
-        apply = _changer(changes, resolved.resource.name)
-        strict = row_version is not None and on_conflict != "retry"
-        for attempt in range(1, UPDATE_ATTEMPTS + 1):
-            current = self._record("GET", path)
-            if strict and attempt == 1 and current.get("RowVersion") != row_version:
-                raise MinimaxConcurrencyError(
-                    f"{resolved.resource.name} {record_id} changed since RowVersion {row_version} "
-                    f"was read (it is now {current.get('RowVersion')}). Read it again, or pass "
-                    "on_conflict='retry' to apply the changes to the latest version.",
-                    method="PUT",
-                    path=path,
-                )
-            desired = apply(copy.deepcopy(current))
-            if desired == current:  # nothing to do: unchanged, or applied by a lost answer
-                return current
-            desired["RowVersion"] = current.get("RowVersion")
-            try:
-                self.transport.request("PUT", path, json=desired)
-            except MinimaxConcurrencyError:
-                if strict or attempt == UPDATE_ATTEMPTS:
-                    raise
-                log.info("Minimax %s changed while updating; reading it again", path)
-                # A short random pause, so that writers racing for one record fall out of step.
-                time.sleep(random.uniform(0, 0.05 * attempt))
-                continue
-            return self._record("GET", path)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return update_record(
+            self,
+            resource,
+            record_id,
+            changes,
+            row_version=row_version,
+            on_conflict=on_conflict,
+            organisation_id=organisation_id,
+        )
 
     def delete(
         self, resource: str, record_id: int | str, *, organisation_id: int | str | None = None
@@ -475,7 +318,7 @@ class MinimaxClient:
         if not resolved.resource.deletable:
             raise MinimaxConfigurationError(f"{resolved.resource.name} records cannot be deleted.")
         self._reachable(org)
-        self.transport.request("DELETE", f"{base}/{_record_id(record_id)}")
+        self.transport.request("DELETE", f"{base}/{valid_record_id(record_id)}")
 
     def action(
         self,
@@ -495,45 +338,16 @@ class MinimaxClient:
         a confirmed order) is not run again: the record is returned, or for
         `issueAndGeneratepdf` only the PDF is made. Reruns of a DAG then succeed.
         """
-        resolved, org, base = self._where(resource, organisation_id)
-        name, method = resolved.resource.action_name(action)
-        self._reachable(org)
-        path = f"{base}/{_record_id(record_id)}"
-        outcome = ACTION_OUTCOMES.get((resolved.resource.name, name.lower()))
-        current: Record | None = None
-        if (skip_if_done and outcome) or (
-            row_version is None and resolved.resource.action_needs_row_version
-        ):
-            current = self._record("GET", path)
-            row_version = row_version or current.get("RowVersion")
-        if (
-            skip_if_done
-            and outcome is not None
-            and current is not None
-            and current.get(outcome.field) in outcome.values
-        ):
-            if outcome.instead is None:
-                log.info(
-                    "Minimax %s: %s already done (%s %s)",
-                    path,
-                    name,
-                    outcome.field,
-                    current.get(outcome.field),
-                )
-                return current
-            log.info("Minimax %s: %s already done; running %s", path, name, outcome.instead)
-            name, method = resolved.resource.action_name(outcome.instead)
-            row_version = current.get("RowVersion")
-        query = {key: format_filter(value) for key, value in params.items() if value is not None}
-        if row_version is not None:
-            query["rowVersion"] = row_version
-        response = self.transport.request(method, f"{path}/actions/{name}", params=query)
-        body = decode_json(response, method, f"{path}/actions/{name}")
-        if not isinstance(body, dict) or "Data" not in body:
-            raise MinimaxResponseError(
-                f"The answer to action {name} has no Data.", method=method, path=path
-            )
-        return body["Data"]
+        return run_action(
+            self,
+            resource,
+            record_id,
+            action,
+            row_version=row_version,
+            skip_if_done=skip_if_done,
+            organisation_id=organisation_id,
+            **params,
+        )
 
     # -- helpers for tasks that wait and report --------------------------------------------------
 
@@ -546,7 +360,8 @@ class MinimaxClient:
         self, resource: str, record_id: int | str, *, organisation_id: int | str | None = None
     ) -> str:
         """The record's absolute URL, as a create's Location names it."""
-        return f"{self.list_url(resource, organisation_id=organisation_id)}/{_record_id(record_id)}"
+        base = self.list_url(resource, organisation_id=organisation_id)
+        return f"{base}/{valid_record_id(record_id)}"
 
     def lookup(
         self,
@@ -562,97 +377,14 @@ class MinimaxClient:
         Exactly one of `record_id`, `code` and `filters` is given. Filters that select several
         records are an error: a wait must be for one record.
         """
-        given = [
-            name
-            for name, value in (("id", record_id), ("code", code), ("filters", filters))
-            if value not in (None, "", {})
-        ]
-        if len(given) != 1:
-            raise MinimaxConfigurationError(
-                f"Name the record by exactly one of id, code or filters (got {given or 'none'})."
-            )
-        resolved, org, _ = self._where(resource, organisation_id)
-        try:
-            if record_id not in (None, ""):
-                return self.get(resource, record_id, organisation_id=org)
-            if code:
-                return self.get_by_code(resource, code, organisation_id=org)
-        except MinimaxNotFoundError:
-            return None
-        rows = list(self.list(resource, organisation_id=org, **dict(filters or {})))
-        if not rows:
-            return None
-        id_field = resolved.resource.id_field
-        if len(rows) > 1:
-            ids = ", ".join(str(row.get(id_field or "")) for row in rows[:10])
-            raise MinimaxConfigurationError(
-                f"The filters {dict(filters or {})} select {len(rows)} {resolved.resource.name} "
-                f"records ({ids}…); name one record."
-            )
-        if id_field is None:
-            return rows[0]
-        return self.get(resource, rows[0][id_field], organisation_id=org)
-
-
-def _record_id(record_id: int | str) -> int:
-    try:
-        value = int(record_id)
-    except (TypeError, ValueError):
-        raise MinimaxConfigurationError(
-            f"A record ID must be a number, not {record_id!r}."
-        ) from None
-    if value < 1:
-        raise MinimaxConfigurationError(f"A record ID must be positive, not {value}.")
-    return value
-
-
-def _match_fields(match_on: str | Sequence[str] | None, payload: Mapping[str, Any]) -> list[str]:
-    if match_on is None:
-        return []
-    fields = [match_on] if isinstance(match_on, str) else list(match_on)
-    for name in fields:
-        if not isinstance(name, str) or name not in payload or payload[name] in (None, ""):
-            raise MinimaxConfigurationError(
-                f"match_on names {name!r}, but the payload has no value for it; match on fields "
-                f"the payload fills (it has: {', '.join(sorted(payload))})."
-            )
-    return fields
-
-
-def _identify(payload: Mapping[str, Any]) -> str:
-    shown = {name: payload[name] for name in IDENTIFYING_FIELDS if payload.get(name)}
-    return str(shown) if shown else "(no identifying field in the payload)"
-
-
-def _changer(changes: Changes, resource: str) -> Callable[[Record], Record]:
-    if callable(changes):
-
-        def apply_function(record: Record) -> Record:
-            result = changes(record)
-            if not isinstance(result, dict):
-                raise MinimaxConfigurationError(
-                    f"The changes function for {resource} must return the record (a dict), "
-                    f"not {type(result).__name__}."
-                )
-            return result
-
-        return apply_function
-    if not isinstance(changes, Mapping):
-        raise MinimaxConfigurationError(
-            f"changes must be a mapping of fields or a function, not {type(changes).__name__}."
+        return lookup_record(
+            self,
+            resource,
+            record_id=record_id,
+            code=code,
+            filters=filters,
+            organisation_id=organisation_id,
         )
-
-    def apply_mapping(record: Record) -> Record:
-        unknown = [name for name in changes if name not in record]
-        if unknown:
-            close = difflib.get_close_matches(unknown[0], list(record), n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise MinimaxConfigurationError(
-                f"{resource} records have no field {unknown[0]!r}.{hint} Nothing was written."
-            )
-        return {**record, **changes}
-
-    return apply_mapping
 
 
 def listed(organisations: list[Record]) -> str:

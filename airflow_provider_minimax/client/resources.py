@@ -224,33 +224,6 @@ RESOURCES: tuple[Resource, ...] = (
 
 _BY_NAME = {resource.name.lower(): resource for resource in RESOURCES}
 LIST_PARAMETERS = ("SearchString", "SortField", "Order")
-
-
-@dataclass(frozen=True)
-class ActionOutcome:
-    """How to tell that an action's work is already done, so a rerun need not repeat it."""
-
-    field: str
-    values: tuple[str, ...]  # the record is in one of these states once the action ran
-    instead: str | None = None  # what to run when it is done (the PDF half of issue-and-PDF)
-
-
-# (resource, action in lower case) -> its outcome. Documents move through Status values:
-# invoices O (draft) -> I (issued); orders O -> P (confirmed) -> Z (completed), R (invalid);
-# stock entries O -> P (confirmed).
-ACTION_OUTCOMES: dict[tuple[str, str], ActionOutcome] = {
-    ("issuedinvoices", "issue"): ActionOutcome("Status", ("I",)),
-    ("issuedinvoices", "issueandgeneratepdf"): ActionOutcome("Status", ("I",), "generatepdf"),
-    ("issuedinvoices", "issuecancellation"): ActionOutcome("Status", ("O",)),
-    ("orders", "confirm"): ActionOutcome("Status", ("P", "Z")),
-    ("orders", "cancelconfirmation"): ActionOutcome("Status", ("O",)),
-    ("orders", "complete"): ActionOutcome("Status", ("Z",)),
-    ("orders", "cancelcompletion"): ActionOutcome("Status", ("P",)),
-    ("orders", "invalidate"): ActionOutcome("Status", ("R",)),
-    ("orders", "cancelinvalidation"): ActionOutcome("Status", ("O",)),
-    ("stockentry", "confirm"): ActionOutcome("Status", ("P",)),
-    ("stockentry", "cancelconfirmation"): ActionOutcome("Status", ("O",)),
-}
 _NUMBER = re.compile(r"^\d+$")
 
 

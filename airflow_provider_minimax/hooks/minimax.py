@@ -18,13 +18,15 @@ from typing import Any
 from airflow.providers.common.compat.sdk import BaseHook, mask_secret
 
 from airflow_provider_minimax.client import (
+    Changes,
     ClientConfig,
     Credentials,
     MinimaxClient,
     MinimaxConfigurationError,
     MinimaxError,
+    Record,
+    listed,
 )
-from airflow_provider_minimax.client.client import Changes, Record, listed
 from airflow_provider_minimax.get_provider_info import CONNECTION_EXTRAS
 
 log = logging.getLogger(__name__)

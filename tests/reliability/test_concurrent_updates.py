@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from airflow_provider_minimax.client import MinimaxClient, MinimaxConcurrencyError
-from airflow_provider_minimax.client.client import UPDATE_ATTEMPTS
+from airflow_provider_minimax.client.update import UPDATE_ATTEMPTS
 from airflow_provider_minimax.sandbox import Sandbox
 from tests.reliability.conftest import runs
 
