@@ -17,7 +17,7 @@ from airflow.providers.common.compat.sdk import (
 )
 
 from airflow_provider_minimax.operators._base import logged_call, parse_mapping
-from airflow_provider_minimax.triggers.record import MinimaxRecordTrigger, record_summary
+from airflow_provider_minimax.triggers.record import MinimaxRecordTrigger
 
 if TYPE_CHECKING:
     from airflow_provider_minimax.hooks.minimax import MinimaxHook
@@ -103,24 +103,28 @@ class MinimaxRecordSensor(BaseSensorOperator):
         return filters, expect
 
     def poke(self, context: Any) -> PokeReturnValue:
-        from airflow_provider_minimax.client.values import unmet
+        from airflow_provider_minimax.client.waits import check_record
 
         filters, expect = self._arguments()
-        record = logged_call(
+        check = logged_call(
             self,
             f"look up {self.resource}",
-            lambda: self.hook.lookup(self.resource, id=self.id, code=self.code, filters=filters),
-            lambda found: "found" if found else "not there yet",
+            lambda: check_record(
+                self.hook.get_conn(),
+                self.resource,
+                record_id=self.id,
+                code=self.code,
+                filters=filters,
+                expect=expect,
+                organisation_id=self.hook.organisation_id,
+            ),
+            lambda seen: "found" if seen.found else "not there yet",
         )
-        if record is None:
-            return PokeReturnValue(is_done=False)
-        missing = unmet(record, expect)
-        if missing:
-            self.log.info("Waiting for %s: %s", self.resource, "; ".join(missing))
-            return PokeReturnValue(is_done=False)
-        return PokeReturnValue(
-            is_done=True, xcom_value=record_summary(self.resource, record, expect)
-        )
+        if check.done:
+            return PokeReturnValue(is_done=True, xcom_value=check.summary)
+        if check.found:  # a record still missing is said once, by the logged call
+            self.log.info("Waiting for %s: %s", self.resource, "; ".join(check.waiting_for))
+        return PokeReturnValue(is_done=False)
 
     def execute(self, context: Any) -> Any:
         if not self.deferrable:

@@ -10,24 +10,22 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
+
+if TYPE_CHECKING:
+    from airflow_provider_minimax.client.waits import RecordCheck
 
 
 def record_summary(
     resource: str, record: Mapping[str, Any], expect: Mapping[str, Any] | None
 ) -> dict[str, Any]:
     """What a wait returns to XCom: the record's ID, RowVersion and the fields it waited for."""
-    from airflow_provider_minimax.client import resolve
+    # Kept importable from here; the client is imported late, as DAG files import this module.
+    from airflow_provider_minimax.client.waits import record_summary as summary
 
-    id_field = resolve(resource).resource.id_field
-    summary: dict[str, Any] = {
-        "id": record.get(id_field) if id_field else None,
-        "row_version": record.get("RowVersion"),
-    }
-    summary.update({field: record.get(field) for field in (expect or {})})
-    return summary
+    return summary(resource, record, expect)
 
 
 class MinimaxRecordTrigger(BaseTrigger):
@@ -80,17 +78,19 @@ class MinimaxRecordTrigger(BaseTrigger):
             },
         )
 
-    def _check(self, hook: Any) -> tuple[dict[str, Any] | None, list[str]]:
-        """One look at the record (runs in a worker thread): (summary when done, what is unmet)."""
-        from airflow_provider_minimax.client.values import unmet
+    def _check(self, hook: Any) -> RecordCheck:
+        """One look at the record, as the sensor's poke makes it (runs in a worker thread)."""
+        from airflow_provider_minimax.client.waits import check_record
 
-        record = hook.lookup(self.resource, id=self.id, code=self.code, filters=self.filters)
-        if record is None:
-            return None, ["the record does not exist yet"]
-        missing = unmet(record, self.expect or {})
-        if missing:
-            return None, missing
-        return record_summary(self.resource, record, self.expect), []
+        return check_record(
+            hook.get_conn(),
+            self.resource,
+            record_id=self.id,
+            code=self.code,
+            filters=self.filters,
+            expect=self.expect,
+            organisation_id=hook.organisation_id,
+        )
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         from airflow_provider_minimax.client import MinimaxError
@@ -103,10 +103,11 @@ class MinimaxRecordTrigger(BaseTrigger):
             # Reading the connection may talk to the API server: off the event loop too.
             await asyncio.to_thread(hook.get_conn)
             while True:
-                summary, waiting_for = await asyncio.to_thread(self._check, hook)
-                if summary is not None:
-                    yield TriggerEvent({"status": "success", "record": summary})
+                check = await asyncio.to_thread(self._check, hook)
+                if check.summary is not None:
+                    yield TriggerEvent({"status": "success", "record": check.summary})
                     return
+                waiting_for = check.waiting_for
                 remaining = None if self.timeout_at is None else self.timeout_at - time.time()
                 if remaining is not None and remaining <= 0:
                     yield TriggerEvent(
