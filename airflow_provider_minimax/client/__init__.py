@@ -16,6 +16,7 @@ from .errors import (
     MinimaxRateLimitError,
     MinimaxResponseError,
     MinimaxServerError,
+    MinimaxTokenUnavailableError,
     MinimaxTruncationError,
     MinimaxValidationError,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "MinimaxRateLimitError",
     "MinimaxResponseError",
     "MinimaxServerError",
+    "MinimaxTokenUnavailableError",
     "MinimaxTruncationError",
     "MinimaxValidationError",
     "Record",

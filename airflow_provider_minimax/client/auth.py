@@ -15,7 +15,12 @@ from dataclasses import dataclass, field
 import requests
 
 from .config import ClientConfig
-from .errors import MinimaxAuthError, MinimaxResponseError, MinimaxServerError
+from .errors import (
+    MinimaxAuthError,
+    MinimaxResponseError,
+    MinimaxServerError,
+    MinimaxTokenUnavailableError,
+)
 from .guard import LockoutGuard
 from .messages import server_words
 
@@ -91,7 +96,9 @@ class TokenSource:
         if response.status_code in (400, 401, 403):
             raise guard.record_refusal(response.status_code, server_words(response))
         if response.status_code != 200:
-            raise MinimaxAuthError(
+            unavailable = response.status_code >= 500 or response.status_code in (408, 429)
+            error_type = MinimaxTokenUnavailableError if unavailable else MinimaxAuthError
+            raise error_type(
                 f"Minimax answered the token request with HTTP {response.status_code}: "
                 f"{server_words(response)}",
                 method="POST",

@@ -2,6 +2,10 @@
 
 `except MinimaxError` catches every one of them. No secret ever enters an error: paths carry
 IDs, never tokens, and the query string (where a RowVersion lives) is left out of the text.
+
+Each class says in `retry_may_help` whether running the same call again later can succeed;
+the Airflow tasks fail at once, without their retries, where it cannot. A subclass inherits
+its parent's answer unless it sets its own.
 """
 
 from __future__ import annotations
@@ -23,6 +27,10 @@ class FieldError:
 
 class MinimaxError(Exception):
     """Base of every error this client raises."""
+
+    # An error of ours not classified below is retried, as every error was before the classes
+    # said: failing a task at once is the choice that needs a reason.
+    retry_may_help: bool = True
 
     def __init__(
         self,
@@ -52,29 +60,59 @@ class MinimaxError(Exception):
 class MinimaxConfigurationError(MinimaxError):
     """The call cannot be made as asked: unknown resource, bad argument, unreachable org."""
 
+    retry_may_help = False  # the same arguments are refused the same way every time
+
 
 class MinimaxAuthError(MinimaxError):
     """The service refused the credentials or the token."""
+
+    # A 401 has already renewed the token once: what is refused now stays refused until someone
+    # fixes the login in Minimax, and repeated refused logins can lock it.
+    retry_may_help = False
+
+
+class MinimaxTokenUnavailableError(MinimaxAuthError):
+    """The token endpoint failed (HTTP 5xx, 408 or 429) instead of answering; nothing was refused.
+
+    A MinimaxAuthError still, as it was before it had a class of its own; but an outage passes,
+    so unlike a refusal it is worth a retry.
+    """
+
+    retry_may_help = True
 
 
 class MinimaxLockoutGuardError(MinimaxAuthError):
     """A token request was refused earlier for these credentials; trying again could lock them."""
 
+    retry_may_help = False  # the guard refuses until it is cleared: a retry is refused too
+
 
 class MinimaxNotFoundError(MinimaxError):
     """404: no such record, code or path."""
+
+    # Other systems write to Minimax too: a record or code missing now (a customer a web shop is
+    # about to push) may exist by the next try. Waiting for it on purpose is the sensor's job.
+    retry_may_help = True
 
 
 class MinimaxValidationError(MinimaxError):
     """400: the service refused the data; `field_errors` names the fields."""
 
+    retry_may_help = False  # the same data is refused again
+
 
 class MinimaxConcurrencyError(MinimaxError):
     """The record changed since its RowVersion was read."""
 
+    # Raised when the caller pinned a row_version (or every re-read lost the race): the RowVersion
+    # it holds is stale, and trying again with it cannot succeed; a fresh read must decide.
+    retry_may_help = False
+
 
 class MinimaxRateLimitError(MinimaxError):
     """429 (or a budget of this client's): too many calls."""
+
+    retry_may_help = True  # the service's limit resets with time
 
     def __init__(
         self,
@@ -95,18 +133,28 @@ class MinimaxRateLimitError(MinimaxError):
 class MinimaxCallBudgetError(MinimaxRateLimitError):
     """This client's own `max_calls` budget would be exceeded; nothing was sent."""
 
+    retry_may_help = False  # the budget is the connection's setting: a retry asks for as much
+
 
 class MinimaxServerError(MinimaxError):
     """5xx, or the connection failed, after every retry."""
+
+    retry_may_help = True  # outages and dropped connections pass
 
 
 class MinimaxResponseError(MinimaxError):
     """The answer was not what the API promises (not JSON, a missing envelope field, no ID …)."""
 
+    retry_may_help = True  # mostly a proxy's or an overloaded server's page in place of the answer
+
 
 class MinimaxTruncationError(MinimaxResponseError):
     """A list ended with a different number of rows than its TotalRows: nothing may be trusted."""
 
+    retry_may_help = True  # rows written while the list was read: a new read can add up
+
 
 class MinimaxAmbiguousWriteError(MinimaxError):
     """A write may or may not have reached the service; it was not repeated blindly."""
+
+    retry_may_help = False  # a retry would send it again blindly, perhaps creating it twice

@@ -4,18 +4,66 @@ Bytes go to a hidden temporary name beside the target and are moved into place o
 writer closes without an error; on an error the temporary file is removed. On a local disk the
 move is an atomic rename; on object stores (s3://, gs://, …) the target object appears in one
 piece, since an object is only visible once completely written.
+
+A destination no retry can write to (a folder, a parent that cannot be made, no permission, a
+storage Airflow cannot reach) fails the task at once: the error raised is an
+AirflowFailException, and still the OSError it was, with that error as its cause.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import uuid
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
-from airflow.providers.common.compat.sdk import ObjectStoragePath
+from airflow.providers.common.compat.sdk import AirflowFailException, ObjectStoragePath
+
+
+# Each is both, so that Airflow fails the task without retries while a caller (or a test) that
+# catches the OS error by its type still catches it.
+class FolderTargetError(AirflowFailException, IsADirectoryError):
+    """The destination is a folder."""
+
+
+class NotAFolderError(AirflowFailException, NotADirectoryError):
+    """A parent of the destination is a file."""
+
+
+class MissingParentError(AirflowFailException, FileNotFoundError):
+    """A parent of the destination does not exist and could not be made."""
+
+
+class NotPermittedError(AirflowFailException, PermissionError):
+    """The destination may not be written by this worker."""
+
+
+class UnwritablePathError(AirflowFailException, OSError):
+    """A destination no retry can write to, for any other reason (read-only, name too long)."""
+
+
+_NO_RETRY_CURES: tuple[tuple[type[OSError], type[OSError]], ...] = (
+    (IsADirectoryError, FolderTargetError),
+    (NotADirectoryError, NotAFolderError),
+    (FileNotFoundError, MissingParentError),
+    (PermissionError, NotPermittedError),
+)
+# Errors of the path itself: the same path meets them on every try. Others (a full disk, a
+# dropped connection to an object store) may pass, and are raised as they are for a retry.
+_PATH_ERRNOS = (errno.EROFS, errno.ENAMETOOLONG)
+
+
+def _fail_at_once(error: OSError, target: Any) -> NoReturn:
+    """Raise `error` as a task failure when no retry can cure it; else raise it as it is."""
+    failure = next((f for kind, f in _NO_RETRY_CURES if isinstance(error, kind)), None)
+    if failure is None and error.errno in _PATH_ERRNOS:
+        failure = UnwritablePathError
+    if failure is None:
+        raise error
+    raise failure(f"Cannot write {target}: {error}") from error
 
 
 def storage_path(url: str | Any) -> Any:
@@ -23,7 +71,10 @@ def storage_path(url: str | Any) -> Any:
     text = str(url)
     if "://" not in text:
         text = "file://" + text
-    return ObjectStoragePath(text)
+    try:
+        return ObjectStoragePath(text)
+    except ValueError as error:  # a protocol no filesystem of this Airflow speaks
+        raise AirflowFailException(f"Cannot write to {text}: {error}") from error
 
 
 def url_of(path: Any) -> str:
@@ -48,10 +99,16 @@ class AtomicWriter:
         return self._hash.hexdigest()
 
     def __enter__(self) -> AtomicWriter:
-        # Object stores have no directories to make; a local disk needs them.
-        with contextlib.suppress(OSError, NotImplementedError):
-            self.target.parent.mkdir(parents=True, exist_ok=True)
-        self._file = self.temporary.open("wb")
+        try:
+            # Object stores have no directories to make; a local disk needs them. When they
+            # cannot be made, opening the file below says why.
+            with contextlib.suppress(OSError, NotImplementedError):
+                self.target.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.temporary.open("wb")
+        except OSError as error:
+            _fail_at_once(error, self.target)
+        except ImportError as error:  # the storage's filesystem package is not installed
+            raise AirflowFailException(f"Cannot write {self.target}: {error}") from error
         return self
 
     def write(self, data: bytes) -> int:
@@ -95,12 +152,15 @@ class AtomicWriter:
 
     def _move_into_place(self) -> None:
         if self.target.is_dir():
-            raise IsADirectoryError(f"{self.target} is a folder; name a file to write.")
-        if self.target.protocol in ("file", "local"):
-            # os.replace is an atomic rename that never moves the file *into* a folder.
-            os.replace(self.temporary.path, self.target.path)
-        else:
-            self.temporary.rename(self.target)
+            raise FolderTargetError(f"{self.target} is a folder; name a file to write.")
+        try:
+            if self.target.protocol in ("file", "local"):
+                # os.replace is an atomic rename that never moves the file *into* a folder.
+                os.replace(self.temporary.path, self.target.path)
+            else:
+                self.temporary.rename(self.target)
+        except OSError as error:
+            _fail_at_once(error, self.target)
 
     def _discard(self) -> None:
         with contextlib.suppress(OSError):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import (
     AirflowException,
+    AirflowFailException,
     AirflowSensorTimeout,
     BaseSensorOperator,
     PokeReturnValue,
@@ -32,6 +33,8 @@ def check_event(event: Any, task: str) -> dict[str, Any]:
         return record
     if event["status"] == "timeout":
         raise AirflowSensorTimeout(f"{task}: {event.get('message', 'timed out')}")
+    if event.get("retry_may_help") is False:  # events of older triggers do not say: retry
+        raise AirflowFailException(f"{task}: {event.get('message', event)}")
     raise AirflowException(f"{task}: {event.get('message', event)}")
 
 

@@ -124,4 +124,12 @@ class MinimaxRecordTrigger(BaseTrigger):
                 )
                 await asyncio.sleep(max(pause, 0.0))
         except MinimaxError as error:
-            yield TriggerEvent({"status": "error", "message": f"{type(error).__name__}: {error}"})
+            # The error cannot cross to the worker; whether a retry can cure it must, so that
+            # execute_complete fails the task at once where a poke in the worker would have.
+            yield TriggerEvent(
+                {
+                    "status": "error",
+                    "message": f"{type(error).__name__}: {error}",
+                    "retry_may_help": error.retry_may_help,
+                }
+            )
