@@ -12,7 +12,6 @@ import logging
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from airflow.providers.common.compat.sdk import BaseHook, mask_secret
@@ -20,19 +19,16 @@ from airflow.providers.common.compat.sdk import BaseHook, mask_secret
 from airflow_provider_minimax.client import (
     Changes,
     ClientConfig,
-    Credentials,
     MinimaxClient,
-    MinimaxConfigurationError,
     MinimaxError,
     Record,
     listed,
 )
-from airflow_provider_minimax.get_provider_info import CONNECTION_EXTRAS
+from airflow_provider_minimax.hooks.connection import config_from_connection
+
+__all__ = ["MinimaxHook", "VariableGuardStore", "client_for", "config_from_connection"]
 
 log = logging.getLogger(__name__)
-
-_INT_EXTRAS = ("organisation_id", "page_size", "max_retries", "max_calls", "max_workers")
-_FLOAT_EXTRAS = ("timeout",)
 
 
 def _variables() -> Any:
@@ -87,86 +83,6 @@ class VariableGuardStore:
         return f"the Airflow Variable {key}"
 
 
-def _extra(extra: Mapping[str, Any], name: str) -> Any:
-    """An extra field, also under the `extra__minimax__` prefix older Airflow UIs wrote."""
-    value = extra.get(name)
-    if value in (None, ""):
-        value = extra.get(f"extra__minimax__{name}")
-    return None if value == "" else value
-
-
-def config_from_connection(conn: Any, organisation_id: int | str | None = None) -> ClientConfig:
-    """A ClientConfig from an Airflow Connection of type `minimax`; clear errors when incomplete."""
-    extra: Mapping[str, Any] = conn.extra_dejson or {}
-    unknown = sorted(
-        key.removeprefix("extra__minimax__")
-        for key in extra
-        if key.removeprefix("extra__minimax__") not in CONNECTION_EXTRAS
-    )
-    if unknown:
-        log.warning(
-            "Connection %s has extra fields the Minimax provider does not use: %s",
-            conn.conn_id,
-            ", ".join(unknown),
-        )
-    options: dict[str, Any] = {}
-    for name in _INT_EXTRAS + _FLOAT_EXTRAS:
-        value = _extra(extra, name)
-        if value is None:
-            continue
-        try:
-            options[name] = float(value) if name in _FLOAT_EXTRAS else int(value)
-        except (TypeError, ValueError):
-            raise MinimaxConfigurationError(
-                f"Connection {conn.conn_id}: extra {name} must be a number, not {value!r}."
-            ) from None
-    if organisation_id not in (None, ""):
-        try:
-            options["organisation_id"] = int(organisation_id)
-        except (TypeError, ValueError):
-            raise MinimaxConfigurationError(
-                f"organisation_id must be a number, not {organisation_id!r}."
-            ) from None
-    guard_dir = _extra(extra, "guard_dir")
-    try:
-        credentials = Credentials(
-            client_id=str(_extra(extra, "client_id") or ""),
-            client_secret=str(_extra(extra, "client_secret") or ""),
-            username=conn.login or "",
-            password=conn.password or "",
-        )
-    except MinimaxConfigurationError as error:
-        raise MinimaxConfigurationError(f"Connection {conn.conn_id}: {error}") from None
-    try:
-        return ClientConfig(
-            credentials=credentials,
-            base_url=_base_url(conn, _extra(extra, "country")),
-            scope=_extra(extra, "scope"),
-            guard_dir=Path(guard_dir) if guard_dir else None,
-            **options,
-        )
-    except MinimaxConfigurationError as error:
-        raise MinimaxConfigurationError(f"Connection {conn.conn_id}: {error}") from None
-
-
-def _base_url(conn: Any, country: str | None) -> str:
-    """The base URL from the Host field; a bare host name (URI-form connections) is completed.
-
-    `minimax://user:pw@moj.minimax.si/SI` arrives as host `moj.minimax.si` and schema `SI`.
-    """
-    from airflow_provider_minimax.client.config import COUNTRY_BASE_URLS, normalise_base_url
-
-    host = (conn.host or "").strip()
-    if host and "://" not in host:
-        scheme = "http" if host in ("localhost", "127.0.0.1", "::1") else "https"
-        segment = (conn.schema or "").strip("/").upper()
-        if segment not in COUNTRY_BASE_URLS:
-            segment = (country or "SI").upper()
-        port = f":{conn.port}" if conn.port else ""
-        host = f"{scheme}://{host}{port}/{segment}/"
-    return normalise_base_url(host or None, country)
-
-
 def client_for(config: ClientConfig) -> MinimaxClient:
     """A client as Airflow wants it: secrets masked in logs, refused logins shared by Variable."""
     mask_secret(config.credentials.password)
@@ -201,12 +117,20 @@ class MinimaxHook(BaseHook):
 
     @classmethod
     def get_connection_form_widgets(cls) -> dict[str, Any]:
+        """The connection form's extra fields, for Airflow before 3.2.
+
+        :return: field name -> form field, as Airflow's connection form takes them.
+        """
         from airflow_provider_minimax.hooks.form import connection_form_widgets
 
         return connection_form_widgets()
 
     @classmethod
     def get_ui_field_behaviour(cls) -> dict[str, Any]:
+        """How the connection form shows the standard fields, for Airflow before 3.2.
+
+        :return: `hidden_fields`, `relabeling` and `placeholders`, as get_provider_info() says.
+        """
         from airflow_provider_minimax.get_provider_info import UI_FIELD_BEHAVIOUR
 
         return {
@@ -219,15 +143,23 @@ class MinimaxHook(BaseHook):
 
     @cached_property
     def config(self) -> ClientConfig:
+        """The client's settings from the connection, read once per hook.
+
+        :raises MinimaxConfigurationError: when the connection is incomplete or a number is not.
+        """
         conn = self.get_connection(self.minimax_conn_id)
         return config_from_connection(conn, self.organisation_id)
 
     @cached_property
     def client(self) -> MinimaxClient:
+        """The client of this hook: its secrets and tokens masked in Airflow's logs."""
         return client_for(self.config)
 
     def get_conn(self) -> MinimaxClient:
-        """The configured client (one pooled session, one connection read, per hook)."""
+        """The configured client (one pooled session, one connection read, per hook).
+
+        :return: the MinimaxClient, for what the hook does not wrap (`stats`, `count`, `find`).
+        """
         return self.client
 
     def clear_lockout_guard(self) -> None:
@@ -237,20 +169,52 @@ class MinimaxHook(BaseHook):
     # -- the API -----------------------------------------------------------------------------------
 
     def organisations(self) -> list[Record]:
+        """The organisations the login reaches with API access (read once per hook).
+
+        :return: `{"ID", "Name", "APIAccess", …}` of each.
+        """
         return self.client.organisations()
 
     def get(self, resource: str, id: int | str) -> Record:  # the documented name
+        """One record in full.
+
+        :param resource: path below the organisation, e.g. `customers` or `customers/42/contacts`.
+        :param id: the record's ID.
+        :return: the record.
+        :raises MinimaxNotFoundError: when there is no such record.
+        """
         return self.client.get(resource, id, organisation_id=self.organisation_id)
 
     def get_location(self, url: str) -> Record:
+        """The record a create's `Location` header names.
+
+        :param url: the absolute URL of the record, on this connection's service.
+        :return: the record.
+        """
         return self.client.get_location(url)
 
     def get_by_code(self, resource: str, code: str, **params: Any) -> Record:
+        """One record by its code (`…/code(X)`), for resources that have such a lookup.
+
+        :param resource: path below the organisation, e.g. `customers` or `vatrates`.
+        :param code: the record's code.
+        :param params: query parameters of the lookup, e.g. `date=` for VAT rates.
+        :return: the record.
+        :raises MinimaxNotFoundError: when no record has the code.
+        """
         return self.client.get_by_code(
             resource, code, organisation_id=self.organisation_id, **params
         )
 
     def list(self, resource: str, **filters: Any) -> Iterator[Record]:
+        """Every row of every page, lazily.
+
+        :param resource: path below the organisation, e.g. `issuedinvoices`.
+        :param filters: list filters the resource documents (any case), e.g. `DateIssuedFrom=`;
+            also `page_size`, `max_workers` and `decimals` of MinimaxClient.list.
+        :return: an iterator of rows.
+        :raises MinimaxTruncationError: when the rows do not add up to the list's TotalRows.
+        """
         return self.client.list(resource, organisation_id=self.organisation_id, **filters)
 
     def create(
@@ -260,6 +224,16 @@ class MinimaxHook(BaseHook):
         *,
         match_on: str | Sequence[str] | None = None,
     ) -> Record:
+        """Create a record and return it as stored (read back from its `Location`).
+
+        :param resource: path below the organisation, e.g. `customers`.
+        :param payload: the record's fields.
+        :param match_on: a field or fields (e.g. `Code`): an existing record with the payload's
+            values of them is returned instead, so a rerun creates nothing twice.
+        :return: the record as stored.
+        :raises MinimaxAmbiguousWriteError: when the create's answer was lost and, without
+            `match_on`, nobody can tell whether it was stored.
+        """
         return self.client.create(
             resource, payload, match_on=match_on, organisation_id=self.organisation_id
         )
@@ -273,6 +247,18 @@ class MinimaxHook(BaseHook):
         row_version: str | None = None,
         on_conflict: str | None = None,
     ) -> Record:
+        """Apply `changes` with the record's RowVersion, losing no other writer's change.
+
+        :param resource: path below the organisation, e.g. `customers`.
+        :param id: the record's ID.
+        :param changes: a dict merged into the record, or a function of the record returning
+            the new one.
+        :param row_version: the RowVersion of an earlier read: refuse if the record changed since.
+        :param on_conflict: with `row_version`, `"fail"` (the default) or `"retry"` (apply the
+            changes to the latest version).
+        :return: the record after the update.
+        :raises MinimaxConcurrencyError: when the record changed since `row_version`.
+        """
         return self.client.update(
             resource,
             id,
@@ -283,6 +269,11 @@ class MinimaxHook(BaseHook):
         )
 
     def delete(self, resource: str, id: int | str) -> None:
+        """Delete a record.
+
+        :param resource: path below the organisation, e.g. `customers`.
+        :param id: the record's ID.
+        """
         self.client.delete(resource, id, organisation_id=self.organisation_id)
 
     def action(
@@ -295,6 +286,16 @@ class MinimaxHook(BaseHook):
         skip_if_done: bool = False,
         **params: Any,
     ) -> Any:
+        """Run a document action, e.g. `issue`, `issueAndGeneratepdf`, `confirm`.
+
+        :param resource: path below the organisation, e.g. `issuedinvoices`.
+        :param id: the document's ID.
+        :param action: the action's name (any case).
+        :param row_version: the document's RowVersion; read first when not given.
+        :param skip_if_done: do not repeat an action whose work the document already shows.
+        :param params: the action's query parameters.
+        :return: the answer's `Data` (for PDF actions: `AttachmentData` in base64 and more).
+        """
         return self.client.action(
             resource,
             id,
@@ -313,16 +314,34 @@ class MinimaxHook(BaseHook):
         code: str | None = None,
         filters: Mapping[str, Any] | None = None,
     ) -> Record | None:
-        """The record by ID, code or filters, in full; None while it does not exist."""
+        """The record by ID, code or filters, in full; None while it does not exist.
+
+        :param resource: path below the organisation, e.g. `issuedinvoices`.
+        :param id: the record's ID; or
+        :param code: the record's code; or
+        :param filters: list filters that select the one record.
+        :return: the record, or None.
+        :raises MinimaxConfigurationError: unless exactly one of `id`, `code` and `filters` is
+            given, or when the filters select several records.
+        """
         return self.client.lookup(
             resource, record_id=id, code=code, filters=filters, organisation_id=self.organisation_id
         )
 
     def record_url(self, resource: str, id: int | str) -> str:
+        """The record's absolute URL, as a create's `Location` names it.
+
+        :param resource: path below the organisation, e.g. `customers`.
+        :param id: the record's ID.
+        :return: the URL.
+        """
         return self.client.record_url(resource, id, organisation_id=self.organisation_id)
 
     def test_connection(self) -> tuple[bool, str]:
-        """Get a token and list the organisations the login reaches."""
+        """Get a token and list the organisations the login reaches (Airflow's *Test connection*).
+
+        :return: (whether it worked, what to show: the organisations, or the error).
+        """
         try:
             config = self.config
             reached = self.client.organisations()
