@@ -104,8 +104,9 @@ class MinimaxValidationError(MinimaxError):
 class MinimaxConcurrencyError(MinimaxError):
     """The record changed since its RowVersion was read."""
 
-    # Raised when the caller pinned a row_version (or every re-read lost the race): the RowVersion
-    # it holds is stale, and trying again with it cannot succeed; a fresh read must decide.
+    # Mostly a pinned row_version that is stale: a retry pins the same one and is refused again;
+    # the task that read it must run again. The other case, every re-read losing the race, means
+    # writers are fighting over the record, which a person should look at before any retry.
     retry_may_help = False
 
 
@@ -145,7 +146,8 @@ class MinimaxServerError(MinimaxError):
 class MinimaxResponseError(MinimaxError):
     """The answer was not what the API promises (not JSON, a missing envelope field, no ID …)."""
 
-    retry_may_help = True  # mostly a proxy's or an overloaded server's page in place of the answer
+    # Often a proxy's or a busy server's page instead of the answer, which passes.
+    retry_may_help = True
 
 
 class MinimaxTruncationError(MinimaxResponseError):
