@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .access import ClientAccess, Record, format_filter, valid_record_id
+from .answers import decode_json
 from .errors import MinimaxResponseError
-from .transport import decode_json
 
 log = logging.getLogger("airflow_provider_minimax.client")
 

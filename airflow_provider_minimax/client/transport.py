@@ -1,4 +1,4 @@
-"""One pooled HTTP session to Minimax: tokens, retries, call accounting and typed errors.
+"""One pooled HTTP session to Minimax: tokens, retries, call accounting (errors: answers.py).
 
 Retries follow what a request may have done at the service:
 - GET, PUT and DELETE are retried on 429 (after its Retry-After, capped), on 500/502/503/504,
@@ -12,7 +12,6 @@ Retries follow what a request may have done at the service:
 
 from __future__ import annotations
 
-import decimal
 import logging
 import threading
 import time
@@ -25,27 +24,20 @@ import requests
 import tenacity
 from requests.adapters import HTTPAdapter
 
+from .answers import decode_json, error_for, retry_after_of
 from .auth import TokenSource, token_source
 from .config import ClientConfig
 from .errors import (
     MinimaxAmbiguousWriteError,
-    MinimaxAuthError,
     MinimaxCallBudgetError,
-    MinimaxConcurrencyError,
     MinimaxConfigurationError,
     MinimaxError,
-    MinimaxNotFoundError,
-    MinimaxRateLimitError,
-    MinimaxResponseError,
     MinimaxServerError,
-    MinimaxValidationError,
 )
 from .guard import LockoutGuard, SharedGuardStore, default_guard_dir
-from .messages import field_errors, server_words
 
 log = logging.getLogger("airflow_provider_minimax.client")
 
-CONCURRENCY_TEXT = "record changed by another action"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = "airflow-provider-minimax"
 
@@ -205,7 +197,7 @@ class Transport:
         except requests.RequestException as error:
             raise self._connection_error(method, where, error) from None
         if response.status_code >= 300:
-            raise self.error_for(response, method, where)
+            raise error_for(response, method, where)
         return response
 
     def json(self, method: str, path: str, *, decimals: bool = False, **kwargs: Any) -> Any:
@@ -276,7 +268,7 @@ class Transport:
     def _wait(self, state: tenacity.RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
         if isinstance(error, _RetryableAnswer):
-            retry_after = _retry_after(error.response)
+            retry_after = retry_after_of(error.response)
             if retry_after is not None:
                 return min(retry_after, self.config.retry_after_cap)
         exponential = tenacity.wait_random_exponential(
@@ -320,84 +312,6 @@ class Transport:
             method=method,
             path=where,
         )
-
-    def error_for(self, response: requests.Response, method: str, where: str) -> MinimaxError:
-        status = response.status_code
-        words = server_words(response)
-        context: dict[str, Any] = {
-            "method": method,
-            "path": where,
-            "status": status,
-            "server_message": words,
-        }
-        if CONCURRENCY_TEXT in words.lower():
-            return MinimaxConcurrencyError(
-                f"The record changed since its RowVersion was read: {words}", **context
-            )
-        if status == 400 or status == 422:
-            fields = field_errors(response)
-            return MinimaxValidationError(
-                f"Minimax refused the data: {words}", field_errors=fields, **context
-            )
-        if status == 401:
-            return MinimaxAuthError(f"Minimax refused the access token: {words}", **context)
-        if status == 403:
-            return MinimaxAuthError(f"Minimax refused access: {words}", **context)
-        if status == 404:
-            return MinimaxNotFoundError(f"Not found: {words}", **context)
-        if status == 405:
-            return MinimaxConfigurationError(
-                f"Minimax does not allow {method} here: {words}", **context
-            )
-        if status == 429:
-            return MinimaxRateLimitError(
-                f"Minimax's request limit was reached: {words}",
-                retry_after=_retry_after(response),
-                **context,
-            )
-        if status >= 500 and method == "POST":
-            return MinimaxAmbiguousWriteError(
-                f"Minimax failed while handling the request ({words}); it may or may not have "
-                "stored it. It was not sent again.",
-                **context,
-            )
-        if status >= 500:
-            return MinimaxServerError(f"Minimax failed: {words}", **context)
-        return MinimaxError(f"Unexpected answer from Minimax: {words}", **context)
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
-
-
-def decode_json(
-    response: requests.Response, method: str, where: str, *, decimals: bool = False
-) -> Any:
-    """The answer's JSON, or a MinimaxResponseError that says what came instead."""
-    if not response.content:
-        raise MinimaxResponseError(
-            f"Minimax answered HTTP {response.status_code} with an empty body where JSON was "
-            "expected.",
-            method=method,
-            path=where,
-            status=response.status_code,
-        )
-    try:
-        return response.json(parse_float=decimal.Decimal) if decimals else response.json()
-    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
-        kind = response.headers.get("Content-Type", "unknown content type")
-        raise MinimaxResponseError(
-            f"Minimax answered with {kind}, not JSON: {server_words(response)}",
-            method=method,
-            path=where,
-            status=response.status_code,
-        ) from None
 
 
 def quote_segment(value: str) -> str:

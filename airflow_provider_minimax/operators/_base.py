@@ -9,48 +9,16 @@ from __future__ import annotations
 import ast
 import json
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from airflow.providers.common.compat.sdk import AirflowFailException, BaseOperator
 
 if TYPE_CHECKING:
-    from airflow_provider_minimax.client import MinimaxError
     from airflow_provider_minimax.hooks.minimax import MinimaxHook
 
 T = TypeVar("T")
-
-
-class _NamesNoRetryCures:
-    """The names of the Minimax errors that fail a task at once, as the classes say today.
-
-    What `FATAL_ERRORS` was, a list of names, missed every subclass. It is kept, asking
-    `retry_may_help` of every error class (subclasses too), for code that still tests
-    `type(error).__name__ in FATAL_ERRORS`; new code asks the error itself.
-    """
-
-    def __contains__(self, name: object) -> bool:
-        return any(cls.__name__ == name for cls in self._classes())
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(sorted({cls.__name__ for cls in self._classes()}))
-
-    @staticmethod
-    def _classes() -> Iterator[type[MinimaxError]]:
-        from airflow_provider_minimax.client import MinimaxError
-
-        seen, waiting = set(), [MinimaxError]
-        while waiting:
-            cls = waiting.pop()
-            if cls not in seen:
-                seen.add(cls)
-                waiting.extend(cls.__subclasses__())
-                if not cls.retry_may_help:
-                    yield cls
-
-
-FATAL_ERRORS = _NamesNoRetryCures()
 
 
 def parse_mapping(value: Any, field: str, *, allow_none: bool = False) -> dict[str, Any] | None:

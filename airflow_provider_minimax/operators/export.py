@@ -170,12 +170,11 @@ class MinimaxExportOperator(MinimaxBaseOperator):
 
     def execute(self, context: Any) -> Any:
         from airflow_provider_minimax.client import MinimaxError
-        from airflow_provider_minimax.operators._base import FATAL_ERRORS
 
         try:
             return self._execute(context)
         except MinimaxError as error:  # raised outside a logged call (arguments, connection)
-            if type(error).__name__ in FATAL_ERRORS:
+            if not error.retry_may_help:
                 raise AirflowFailException(f"Minimax export of {self.resource}: {error}") from error
             raise
 

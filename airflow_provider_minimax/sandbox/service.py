@@ -7,11 +7,7 @@ and truncated answers.
 
 from __future__ import annotations
 
-import collections
 import json
-import math
-import threading
-import time
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +15,7 @@ from typing import Any
 
 from . import documents, listing
 from .auth import Authority, LoginRefused
+from .budget import RequestBudget
 from .catalogue import BY_KEY, JOURNAL_ENTRIES, SYNC_FILTERS, Kind
 from .errors import CONCURRENCY_MESSAGE, ApiError, not_found
 from .faults import FaultInjector
@@ -69,8 +66,7 @@ class Service:
             token_lifetime=settings.token_lifetime,
             lockout_threshold=settings.lockout_threshold,
         )
-        self._budget: dict[int, collections.deque[float]] = {}
-        self._budget_lock = threading.Lock()
+        self.budget = RequestBudget(settings)
 
     # -- entry point ----------------------------------------------------------------------------
 
@@ -146,7 +142,7 @@ class Service:
         if len(lower) >= 2 and lower[0] == "orgs":
             organisation_id = _record_id(lower[1], "organisation")
             self.store.organisation(organisation_id)  # 404 / 403 before anything else
-            self._spend_budget(organisation_id)
+            self.budget.spend(organisation_id)
             if len(lower) == 2 and request.method == "GET":
                 return Response.json(200, self.store.organisation(organisation_id).record)
             return self._resource(request, organisation_id, parts[2:], lower[2:])
@@ -175,28 +171,8 @@ class Service:
             "Language": "SL",
         }
 
-    def _spend_budget(self, organisation_id: int) -> None:
-        limit = self.settings.request_budget
-        if limit is None:
-            return
-        now = time.monotonic()
-        window = self.settings.budget_window
-        with self._budget_lock:
-            calls = self._budget.setdefault(organisation_id, collections.deque())
-            while calls and calls[0] <= now - window:
-                calls.popleft()
-            if len(calls) >= limit:
-                wait = max(1, math.ceil(calls[0] + window - now))
-                raise ApiError(
-                    429,
-                    f"API request limit of {limit} calls per organisation exceeded.",
-                    retry_after=wait,
-                )
-            calls.append(now)
-
     def reset_budget(self) -> None:
-        with self._budget_lock:
-            self._budget.clear()
+        self.budget.reset()
 
     # -- resources ------------------------------------------------------------------------------
 

@@ -117,7 +117,7 @@ def test_absurdly_deep_json_is_a_response_error() -> None:
     """An answer nested deeper than Python's recursion limit is a typed error, not a crash."""
     import requests
 
-    from airflow_provider_minimax.client.transport import decode_json
+    from airflow_provider_minimax.client.answers import decode_json
 
     response = requests.Response()
     response.status_code = 200
