@@ -43,6 +43,9 @@ class Kind:
     search_fields: tuple[str, ...] = ()  # matched by SearchString
     filters: dict[str, Filter] = field(default_factory=dict)  # lower-case parameter -> filter
     default_sort: tuple[str, ...] = ()  # before the ID, which always breaks ties
+    # The list comes whole in one page, whatever PageSize and CurrentPage ask (measured on the
+    # countries of a live organisation: over 200 rows in one answer).
+    one_page: bool = False
 
     @property
     def path(self) -> str:
@@ -122,6 +125,7 @@ KINDS: tuple[Kind, ...] = (
         writable=False,
         synccandidates=True,
         search_fields=("Code", "Name"),
+        one_page=True,
     ),
     Kind(
         "currencies",
@@ -346,6 +350,12 @@ JOURNAL_ENTRIES = Kind(
 )
 
 SYNC_FILTERS = _SYNC_WINDOW
+
+# What a country's service will not save without, beyond the kind's `required`: Croatian
+# fiscalisation names the employee who issued every invoice.
+COUNTRY_REQUIRED: dict[tuple[str, str], tuple[str, ...]] = {
+    ("HR", "issuedinvoices"): ("Employee",),
+}
 
 # A document is created as a draft: the status it gets on POST, whatever the body says.
 DRAFT_STATUS: dict[str, str] = {

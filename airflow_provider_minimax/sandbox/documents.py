@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import models, pdf
-from .catalogue import BY_KEY
+from .catalogue import BY_KEY, COUNTRY_REQUIRED
 from .errors import ApiError
 from .store import Record, Store
 
@@ -187,6 +187,14 @@ def _invoice_from_order(store: Store, organisation_id: int, order: Record) -> Re
         "DocumentReference": f"Narocilo {order.get('Number') or order['OrderId']}",
         "IssuedInvoiceRows": rows,
     }
+    if "Employee" in COUNTRY_REQUIRED.get(
+        (store.organisations[organisation_id].country, "issuedinvoices"), ()
+    ):
+        # An order has no employee to copy, yet a Croatian invoice needs one: we infer that the
+        # service names the organisation's first employee rather than refuse its own action.
+        employees = store.table(organisation_id, "employees").records
+        if employees:
+            body["Employee"] = {"ID": min(employees)}
     created = store.create(organisation_id, BY_KEY["issuedinvoices"], body)
     price_invoice(store, organisation_id, created)
     return created

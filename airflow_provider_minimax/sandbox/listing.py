@@ -185,6 +185,9 @@ def page_of(records: Sequence[Any], query: Query) -> tuple[Sequence[Any], int]:
 def list_page(records: Iterable[Record], kind: Kind, query: Query) -> Page:
     """A page of `kind`'s list endpoint: filtered full records projected onto the row model."""
     chosen = select(records, kind, query, kind.filters)
+    if kind.one_page:
+        projected = [models.search_row(record, kind.search_model) for record in chosen]
+        return Page(projected, len(chosen), 1, len(chosen))
     rows, total = page_of(chosen, query)
     projected = [models.search_row(record, kind.search_model) for record in rows]
     return Page(projected, total, query.page, query.page_size)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import models
-from .catalogue import DRAFT_STATUS, Kind
+from .catalogue import COUNTRY_REQUIRED, DRAFT_STATUS, Kind
 from .errors import CONCURRENCY_MESSAGE, ApiError, invalid, not_found
 
 Record = dict[str, Any]
@@ -88,6 +88,7 @@ class Organisation:
     attachments: dict[tuple[str, int], list[Record]] = field(default_factory=dict)
     # Bench scale: a generated, read-only general ledger that stands in for the journals.
     ledger: Any = None
+    country: str = "SI"  # the instance it lives in: some countries require more fields
 
 
 class Store:
@@ -264,7 +265,8 @@ class Store:
             raise ApiError(400, "The request is invalid: the body must be a JSON object.")
         record = models.conform(body, kind.model)
         normalise_dates(record, kind.model)
-        for name in kind.required:
+        country = self.organisations[organisation_id].country
+        for name in kind.required + COUNTRY_REQUIRED.get((country, kind.key), ()):
             value = record.get(name)
             if value is None or value == "" or value == []:
                 raise invalid(name, f"The {name} field is required.")

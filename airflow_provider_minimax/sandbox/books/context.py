@@ -96,6 +96,7 @@ class Books:
         self.monthly_depreciation = 0.0
         self.payments: dict[datetime.date, list[Payment]] = defaultdict(list)
         self.numbers: dict[tuple[str, int], int] = {}
+        self.organisation_index = 0  # which organisation of its world: see generate_organisation
 
     # -- records and references ------------------------------------------------------------------
 

@@ -38,12 +38,14 @@ def generate_organisation(
     days: int,
     new_id: Callable[[], int],
     ref: RefFactory,
+    organisation_index: int = 0,
 ) -> dict[str, list[dict[str, Any]]]:
     """Build the books of one organisation: kind -> full vendor records.
 
     Documents fall on every day of [first_day, first_day + days). `new_id` is called once per
     record and per document row and `ref` for every reference, in the same order for the same
-    arguments.
+    arguments. `organisation_index` says which organisation of its world this is (0 the
+    first): the Croatian and Serbian worlds number each one's code lists differently.
     """
     if scale not in VOLUMES:
         raise ValueError(f"unknown data scale {scale!r}; expected one of {sorted(VOLUMES)}")
@@ -55,6 +57,7 @@ def generate_organisation(
     # (seed, organisation) pairs cannot collide the way seed ^ organisation_id would.
     rng = random.Random(f"minimax-sandbox:{seed}:{organisation_id}:{country}")
     books = Books(rng, VOLUMES[scale], country, first_day, days, new_id, ref)
+    books.organisation_index = organisation_index
     _build(books)
     return books.out
 

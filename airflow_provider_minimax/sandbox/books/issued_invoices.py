@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from airflow_provider_minimax.sandbox.catalogue import COUNTRY_REQUIRED
+
 from . import items, journals, names, payments
 from .amounts import bases_by_percent, money, row_value, vat_of
 from .context import Books, Party, Product, Record, Ref
@@ -118,10 +120,15 @@ def add_issued_invoice(books: Books, day: datetime.date, *, draft_allowed: bool)
 
 
 def _invoice_employee(books: Books) -> Record | None:
-    # Croatian fiscalisation needs the issuing employee on every invoice.
-    if books.country == "HR" or books.maybe(0.6):
+    # Where the service requires the issuing employee (Croatian fiscalisation), every invoice
+    # names one; elsewhere most do.
+    if _employee_required(books.country) or books.maybe(0.6):
         return books.pick(books.out["employees"])
     return None
+
+
+def _employee_required(country: str) -> bool:
+    return "Employee" in COUNTRY_REQUIRED.get((country, "issuedinvoices"), ())
 
 
 def _invoice_rows(
@@ -172,7 +179,8 @@ def _invoice_row(
         "DiscountPercent": discount,
         "Value": row_value(quantity, price, discount),
         "VatRate": books.fk("vatrates", vat_rate),
-        "VatRatePercentage": None,
+        # The rate's percentage, as the service fills it (None in the Slovenian world's books).
+        "VatRatePercentage": vat_rate["VatRatePercentage"],
         "Warehouse": books.main_warehouse() if product.stocked else None,
         "AdditionalWarehouse": None,
         "TaxFreeValue": None,
