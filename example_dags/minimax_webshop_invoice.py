@@ -2,6 +2,7 @@
 
     load_order -> country, currency, VAT rates (by code, never hard-coded IDs)
                -> ensure customer (match on Code) -> ensure items (match on Code, one task each)
+               -> the issuing employee (see below)
                -> create the invoice (match on DocumentReference = the order number)
                -> issueAndGeneratepdf, the PDF written to pdf_dir
                -> [demo only: the sandbox marks it paid] -> wait until paid
@@ -10,8 +11,21 @@ Run it again for the same order (clear the run, or a retried task) and nothing i
 customer, the items and the invoice are found by their codes and the order number; an invoice
 that is already issued only gets its PDF made again.
 
-The order comes from the `order` param, or from a JSON file named by `order_file`. Against the
-local sandbox:
+The order comes from the `order` param, or from a JSON file named by `order_file`.
+
+IDs of countries, currencies and VAT rates differ between organisations (and between Minimax
+Slovenia, Croatia and Serbia), so all three are looked up by code on every run. The same DAG
+runs in each country; the VAT codes of the order's lines take that country's rates (S is 22 % in
+Slovenia, 25 % in Croatia, 20 % in Serbia).
+
+The issuing employee: set the `employee` param to the tax number (in Croatia the OIB) of the
+employee who issues the shop's invoices, and every invoice names that employee (a tax number no
+employee has fails the run before anything is written). Left empty, an invoice names no employee,
+except in Croatia, where fiscalisation requires one on every invoice and Minimax refuses the
+invoice without it: there the organisation's first employee (lowest ID) is taken, and the log
+says who. Set the param in Croatia so that the choice is yours.
+
+Against the local sandbox:
 
     python -m airflow_provider_minimax.sandbox   # prints AIRFLOW_CONN_MINIMAX_DEFAULT
     airflow dags test minimax_webshop_invoice
@@ -74,6 +88,12 @@ PAYMENT_DAYS = 15
         "order": Param(ORDER, type="object", description="The web shop's order."),
         "order_file": Param("", type="string", description="A JSON file with the order instead."),
         "pdf_dir": Param("/tmp/minimax-invoices", type="string", description="Where PDFs go."),
+        "employee": Param(
+            "",
+            type="string",
+            description="Tax number (OIB) of the employee who issues the invoices; empty: "
+            "none, or in Croatia the first employee.",
+        ),
     },
 )
 def minimax_webshop_invoice() -> None:
@@ -150,12 +170,46 @@ def minimax_webshop_invoice() -> None:
     ).expand(payload=item_payloads(order, vat_rates.output, currency.output))
 
     @task
+    def issuing_employee(params: dict[str, Any] | None = None) -> int | None:
+        """The employee the invoice names: the `employee` param's, or in Croatia the first."""
+        import logging
+
+        from airflow_provider_minimax.hooks.minimax import MinimaxHook
+
+        wanted = ((params or {}).get("employee") or "").strip()
+        hook = MinimaxHook()
+        if not wanted and hook.config.country != "HR":
+            return None
+        # Organisations have few employees, and a list is exact where SearchString is not.
+        employees = list(hook.list("employees"))
+        if wanted:
+            found = [e for e in employees if (e.get("TaxNumber") or "").strip() == wanted]
+            if not found:
+                raise ValueError(f"No employee has the tax number {wanted!r}.")
+            chosen = found[0]
+        elif employees:
+            chosen = min(employees, key=lambda e: e["EmployeeId"])
+            logging.getLogger(__name__).info(
+                "Croatian invoices need an issuing employee and the employee param is empty: "
+                "taking the first, %s %s (ID %s).",
+                chosen.get("FirstName"),
+                chosen.get("LastName"),
+                chosen["EmployeeId"],
+            )
+        else:
+            raise ValueError(
+                "Croatian invoices need an issuing employee; the organisation has none."
+            )
+        return int(chosen["EmployeeId"])
+
+    @task
     def invoice_payload(
         order: dict[str, Any],
         customer: dict[str, Any],
         items: list[dict[str, Any]],
         rates: list[dict[str, Any]],
         currency: dict[str, Any],
+        employee: int | None,
         ds: str | None = None,
     ) -> dict[str, Any]:
         rate_ids = {rate["Code"]: rate["VatRateId"] for rate in rates}
@@ -171,7 +225,7 @@ def minimax_webshop_invoice() -> None:
             }
             for line, item in zip(order["lines"], items, strict=True)
         ]
-        return {
+        payload = {
             "Customer": {"ID": customer["id"]},
             "DateIssued": day.isoformat(),
             "DateTransaction": day.isoformat(),
@@ -181,12 +235,24 @@ def minimax_webshop_invoice() -> None:
             "InvoiceType": "R",
             "IssuedInvoiceRows": rows,
         }
+        if employee is not None:
+            payload["Employee"] = {"ID": employee}
+        return payload
+
+    employee = issuing_employee()
+    # A wrong `employee` param fails the run before the customer or an item is written.
+    employee >> customer
 
     invoice = MinimaxCreateOperator(
         task_id="create_invoice",
         resource="issuedinvoices",
         payload=invoice_payload(
-            order, customer.output, items.output, vat_rates.output, currency.output
+            order,
+            customer.output,
+            items.output,
+            vat_rates.output,
+            currency.output,
+            employee,
         ),
         match_on="DocumentReference",
     )

@@ -10,13 +10,15 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from airflow_provider_minimax.sandbox import Sandbox
+from airflow_provider_minimax.sandbox import Sandbox, Settings
 from tests.dagtools import parse_dags, run_dag, use_bundles, xcoms
 
 EXAMPLE_DAGS = Path(__file__).resolve().parents[2] / "example_dags"
@@ -52,6 +54,29 @@ def dag_bag(path: Path) -> dict[str, Any]:
 def example_bundle(airflow_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """example_dags/ as a DAG bundle (Airflow 3's `dag.test()` runs only DAGs of a bundle)."""
     use_bundles(monkeypatch, **{"minimax-example-dags": EXAMPLE_DAGS})
+
+
+@pytest.fixture(scope="module")
+def country_sandboxes() -> Iterator[dict[str, Sandbox]]:
+    """The Croatian and Serbian worlds, for this module (the session's sandbox is Slovenian)."""
+    started = {country: Sandbox(Settings(country=country)).start() for country in ("HR", "RS")}
+    yield started
+    for sandbox in started.values():
+        sandbox.stop()
+
+
+@pytest.fixture(params=["SI", "HR", "RS"])
+def country_sandbox(
+    request: pytest.FixtureRequest,
+    minimax_sandbox_server: Sandbox,
+    country_sandboxes: dict[str, Sandbox],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Sandbox:
+    """Each country's sandbox as new, `minimax_default` pointing at it."""
+    sandbox = minimax_sandbox_server if request.param == "SI" else country_sandboxes[request.param]
+    sandbox.reset_if_used()
+    monkeypatch.setenv("AIRFLOW_CONN_MINIMAX_DEFAULT", sandbox.airflow_connection)
+    return sandbox
 
 
 def customers_with_code(sandbox: Sandbox, code: str, organisation_id: int = 123) -> list[Any]:
@@ -127,11 +152,24 @@ def records_where(sandbox: Sandbox, kind: str, field: str, value: Any) -> list[A
     return sandbox.records(123, kind, **{field: value})
 
 
+# The order's VAT codes N and S, in each country.
+WEBSHOP_RATES = {"SI": (9.5, 22.0), "HR": (13.0, 25.0), "RS": (10.0, 20.0)}
+
+
+def _cents(value: float) -> Decimal:
+    # As the sandbox rounds (Python's round of the float): Croatia's 13 % of 55.50 is the tie
+    # 7.215, which that gives as 7.21 where half-up would give 7.22.
+    return Decimal(str(round(value, 2)))
+
+
 def test_webshop_dag_invoices_once_keeps_the_pdf_and_waits_for_payment(
-    example_bundle: None, minimax_connection: str, minimax_sandbox: Sandbox, tmp_path: Path
+    example_bundle: None, country_sandbox: Sandbox, tmp_path: Path
 ) -> None:
     """Order -> customer, items, invoice (VAT and currency by code), PDF on disk, paid; a rerun
-    of the same order doubles nothing and only makes the PDF again."""
+    of the same order doubles nothing and only makes the PDF again. In every country: the
+    rates are the country's, and in Croatia the invoice names an employee."""
+    minimax_sandbox = country_sandbox
+    country = minimax_sandbox.settings.country
     dag = dag_bag(WEBSHOP_DAG)["minimax_webshop_invoice"]
     conf = {"pdf_dir": str(tmp_path / "pdf")}
     first = run_dag(dag, run_conf=conf)
@@ -150,11 +188,18 @@ def test_webshop_dag_invoices_once_keeps_the_pdf_and_waits_for_payment(
     )
     assert invoice["Status"] == "I"
     assert invoice["PaymentStatus"] == "Placan"
+    reduced, standard = WEBSHOP_RATES[country]
     percents = sorted(row["VATPercent"] for row in invoice["IssuedInvoiceRows"])
-    assert percents == [9.5, 22.0]  # rates resolved by code S and N, not hard-coded
-    assert invoice["Currency"]["Name"] == "Evro"
-    # 3 x 18.50 at 9.5 % and 6 x 7.90 at 22 %: rounded per rate as on a Slovenian invoice.
-    assert invoice["InvoiceValue"] == round(55.5 + 5.27 + 47.4 + 10.43, 2)
+    assert percents == [reduced, standard]  # rates resolved by code S and N, not hard-coded
+    [euro] = minimax_sandbox.records(123, "currencies", Code="EUR")
+    assert invoice["Currency"]["ID"] == euro["CurrencyId"]
+    # 3 x 18.50 at the reduced rate and 6 x 7.90 at the standard one: VAT rounded per rate.
+    vat = _cents(55.5 * reduced / 100) + _cents(47.4 * standard / 100)
+    assert Decimal(str(invoice["InvoiceValue"])) == Decimal("102.90") + vat
+    if country == "HR":  # no employee param: the first employee issues it
+        assert invoice["Employee"]["ID"] == min(minimax_sandbox.ids(123, "employees"))
+    else:
+        assert invoice["Employee"] is None
 
     second = run_dag(dag, run_conf=conf)
     assert second.state == "success"
@@ -165,6 +210,28 @@ def test_webshop_dag_invoices_once_keeps_the_pdf_and_waits_for_payment(
         == 1
     )
     assert xcoms(second)["create_invoice"]["id"] == values["create_invoice"]["id"]
+
+
+def test_webshop_dag_names_the_employee_of_the_param_and_refuses_an_unknown_one(
+    example_bundle: None,
+    country_sandboxes: dict[str, Sandbox],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`employee` (a tax number) picks the issuing employee; one no employee has fails the run
+    before the customer is written."""
+    sandbox = country_sandboxes["HR"]
+    sandbox.reset_if_used()
+    monkeypatch.setenv("AIRFLOW_CONN_MINIMAX_DEFAULT", sandbox.airflow_connection)
+    dag = dag_bag(WEBSHOP_DAG)["minimax_webshop_invoice"]
+    wrong = run_dag(dag, run_conf={"employee": "00000000000", "pdf_dir": str(tmp_path)})
+    assert wrong.state == "failed"
+    assert not records_where(sandbox, "customers", "Code", "WEB-C-1001")
+    second = sandbox.records(123, "employees")[1]
+    run_ = run_dag(dag, run_conf={"employee": second["TaxNumber"], "pdf_dir": str(tmp_path)})
+    assert run_.state == "success"
+    [invoice] = records_where(sandbox, "issuedinvoices", "DocumentReference", "WS-2025-1001")
+    assert invoice["Employee"]["ID"] == second["EmployeeId"]
 
 
 def test_webshop_dag_reads_the_order_from_a_json_file(
@@ -208,14 +275,15 @@ DAILY_EXPORT_DAG = EXAMPLE_DAGS / "minimax_daily_export.py"
 
 def test_daily_export_dag_writes_every_file_with_its_manifest(
     example_bundle: None,
-    minimax_connection: str,
-    minimax_sandbox: Sandbox,
+    country_sandbox: Sandbox,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """One day, both organisations (mapped), six resources, JSONL and Parquet: 24 files whose
-    manifests count what the sandbox holds for that local day."""
+    manifests count what the sandbox holds for that local day, in every country."""
     import datetime as dt
+
+    minimax_sandbox = country_sandbox
 
     import pendulum
 
