@@ -72,9 +72,15 @@ def storage_path(url: str | Any) -> Any:
     if "://" not in text:
         text = "file://" + text
     try:
-        return ObjectStoragePath(text)
-    except ValueError as error:  # a protocol no filesystem of this Airflow speaks
+        path = ObjectStoragePath(text)
+        # Airflow 3 refuses an unknown protocol here; Airflow 2.11 only when the filesystem is
+        # first used, which would be in the middle of a write: ask for it now on both.
+        path.fs  # noqa: B018
+    # ValueError: a protocol no filesystem of this Airflow speaks; ImportError: the storage's
+    # filesystem package is not installed.
+    except (ValueError, ImportError) as error:
         raise AirflowFailException(f"Cannot write to {text}: {error}") from error
+    return path
 
 
 def url_of(path: Any) -> str:
