@@ -7,8 +7,6 @@ a second time without first looking for the record it may have made.
 from __future__ import annotations
 
 import logging
-import re
-import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,6 +17,7 @@ from .errors import (
     MinimaxError,
     MinimaxNotFoundError,
 )
+from .location import named_record, read_named
 from .resources import Resource, ResourcePath
 from .values import same_value
 
@@ -83,24 +82,22 @@ def _post_and_read(client: ClientAccess, resource: Resource, path: str, payload:
     # From here on the record exists: a failure to read it back must never lead to a second
     # POST, so it is reported as an ambiguous write (create() then looks it up by match_on).
     location = response.headers.get("Location") or ""
-    location_path = urllib.parse.urlsplit(location).path
-    found = re.search(rf"/{re.escape(path)}/([0-9]+)/?$", location_path, re.IGNORECASE)
-    if found is None:
-        named = f"the Location {location!r}" if location else "no Location"
+    named = named_record(location, path, resource.id_field)
+    if named is None:
+        shown = f"the Location {location!r}" if location else "no Location"
         raise MinimaxAmbiguousWriteError(
             f"Minimax answered the create of a {resource.name} record with HTTP "
-            f"{response.status_code} and {named}, which names no new record of it: the record "
+            f"{response.status_code} and {shown}, which names no new record of it: the record "
             "may exist. It was not sent again.",
             method="POST",
             path=path,
             status=response.status_code,
         )
-    # Read back through our own base URL: a proxy may rewrite the Location's host.
     try:
-        return client._record("GET", f"{path}/{found.group(1)}")
+        return read_named(client, named, resource.id_field)
     except MinimaxError as error:
         raise MinimaxAmbiguousWriteError(
-            f"The new {resource.name} record {found.group(1)} was created but could not be "
+            f"The new {resource.name} record {named.record_id} was created but could not be "
             f"read back ({error}). It was not sent again.",
             method="POST",
             path=path,
