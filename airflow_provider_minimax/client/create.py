@@ -15,15 +15,14 @@ from .errors import (
     MinimaxAmbiguousWriteError,
     MinimaxConfigurationError,
     MinimaxError,
-    MinimaxNotFoundError,
 )
 from .location import named_record, read_named
-from .resources import Resource, ResourcePath
-from .values import same_value
+from .matching import check_plan, find_exact
+from .payload import checked_payload
+from .resources import Resource
 
 log = logging.getLogger("airflow_provider_minimax.client")
 
-MATCH_CANDIDATES = 50  # records compared one by one when match_on has no exact lookup
 IDENTIFYING_FIELDS = ("Code", "Name", "Title", "DocumentReference", "InvoiceNumber", "TaxNumber")
 
 
@@ -42,11 +41,19 @@ def create_record(
             f"The payload for {resolved.resource.name} must be a mapping of fields, "
             f"not {type(payload).__name__}."
         )
+    payload = checked_payload(resolved.resource, payload)
     fields = _match_fields(match_on, payload)
+    if fields:  # refused before anything is written when no exact means can prove absence
+        check_plan(resolved.resource, fields, payload)
+    wanted = {name: payload[name] for name in fields}
     client._reachable(org)
     if fields:
         existing = find_record(
-            client, resource, {name: payload[name] for name in fields}, organisation_id=org
+            client,
+            resource,
+            wanted,
+            organisation_id=org,
+            payload=payload,
         )
         if existing is not None:
             log.info("Minimax %s: found existing record by %s; not creating", path, fields)
@@ -66,7 +73,11 @@ def create_record(
                     status=ambiguous.status,
                 ) from None
             found = find_record(
-                client, resource, {name: payload[name] for name in fields}, organisation_id=org
+                client,
+                resource,
+                wanted,
+                organisation_id=org,
+                payload=payload,
             )
             if found is not None:
                 log.warning("Minimax %s: the lost create had been stored; using it", path)
@@ -111,54 +122,13 @@ def find_record(
     values: Mapping[str, Any],
     *,
     organisation_id: int | str | None = None,
+    payload: Mapping[str, Any] | None = None,
 ) -> Record | None:
-    """MinimaxClient.find: see there."""
+    """MinimaxClient.find: see there. `payload` may name the day of the resource's window."""
     resolved, org, _ = client._where(resource, organisation_id)
     if not values:
         raise MinimaxConfigurationError("find() needs at least one field to match on.")
-    code = values.get("Code")
-    if resolved.resource.code_lookup and isinstance(code, str) and code:
-        try:
-            record = client.get_by_code(resource, code, organisation_id=org)
-        except MinimaxNotFoundError:
-            return None
-        return record if all(same_value(v, record.get(k)) for k, v in values.items()) else None
-    return _search_match(client, resolved, org, values)
-
-
-def _search_match(
-    client: ClientAccess, resolved: ResourcePath, org: int, values: Mapping[str, Any]
-) -> Record | None:
-    needle = next((v for v in values.values() if isinstance(v, str) and v), None)
-    filters: dict[str, Any] = {"SearchString": needle} if needle else {}
-    id_field = resolved.resource.id_field
-    matches: list[Record] = []
-    for count, row in enumerate(client.list(resolved.path, organisation_id=org, **filters), 1):
-        if count > MATCH_CANDIDATES and needle is None:
-            raise MinimaxConfigurationError(
-                f"match_on {list(values)} cannot be checked cheaply on "
-                f"{resolved.resource.name}: match on a text field such as Code or "
-                "DocumentReference."
-            )
-        comparable = {k: v for k, v in values.items() if k in row}
-        if not all(same_value(v, row.get(k)) for k, v in comparable.items()):
-            continue
-        if len(comparable) < len(values) and id_field:
-            row = client.get(resolved.path, row[id_field], organisation_id=org)
-            if not all(same_value(v, row.get(k)) for k, v in values.items()):
-                continue
-        matches.append(row)
-    if len(matches) > 1 and id_field:
-        ids = ", ".join(str(m.get(id_field)) for m in matches)
-        raise MinimaxConfigurationError(
-            f"match_on {list(values)} is not unique in {resolved.resource.name}: records {ids} "
-            "match. Match on a field that identifies one record."
-        )
-    if not matches:
-        return None
-    if id_field and "RowVersion" not in matches[0]:  # a slim list row: return the record
-        return client.get(resolved.path, matches[0][id_field], organisation_id=org)
-    return matches[0]
+    return find_exact(client, resolved, org, values, payload)
 
 
 def _match_fields(match_on: str | Sequence[str] | None, payload: Mapping[str, Any]) -> list[str]:
