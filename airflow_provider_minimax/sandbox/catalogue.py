@@ -100,7 +100,7 @@ KINDS: tuple[Kind, ...] = (
         synccandidates=True,
         required=("Name",),
         unique=("Code",),
-        search_fields=("Code", "Name", "TaxNumber", "City"),
+        search_fields=("Code", "Name", "TaxNumber", "VATIdentificationNumber", "City"),
     ),
     Kind(
         "contacts",
@@ -158,7 +158,8 @@ KINDS: tuple[Kind, ...] = (
         "ReportTemplateId",
         writable=False,
         synccandidates=True,
-        search_fields=("Name",),
+        # The vendor samples take the first row of SearchString=IR (and DO): the DisplayType.
+        search_fields=("DisplayType", "Name"),
     ),
     Kind(
         "employees",
@@ -167,7 +168,7 @@ KINDS: tuple[Kind, ...] = (
         "EmployeeId",
         synccandidates=True,
         required=("FirstName", "LastName"),
-        search_fields=("FirstName", "LastName", "TaxNumber"),
+        search_fields=("Code", "FirstName", "LastName", "TaxNumber"),
     ),
     Kind(
         "warehouses",
@@ -188,7 +189,7 @@ KINDS: tuple[Kind, ...] = (
         synccandidates=True,
         required=("Name",),
         unique=("Code",),
-        search_fields=("Code", "Name", "EANCode"),
+        search_fields=("Code", "Name", "EANCode", "Description"),
     ),
     Kind(
         "journaltypes",
@@ -234,7 +235,7 @@ KINDS: tuple[Kind, ...] = (
             "sendeinvoice",
         ),
         action_needs_row_version=True,
-        search_fields=("DocumentReference", "AddresseeName"),
+        search_fields=("DocumentReference", "AddresseeName", "PaymentReference"),
         filters={
             **_dates("DateIssued", "DateIssued"),
             **_dates("DateDue", "DateDue"),
@@ -256,7 +257,7 @@ KINDS: tuple[Kind, ...] = (
         "ReceivedInvoice.ReceivedInvoiceSearch",
         "ReceivedInvoiceId",
         required=("Customer", "DateReceived"),
-        search_fields=("DocumentReference",),
+        search_fields=("DocumentReference", "PaymentReferenceNumber"),
         filters={
             **_dates("DateIssued", "DateIssued"),
             **_dates("DateDue", "DateDue"),
@@ -293,7 +294,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         get_actions=("getorderpdf",),
         action_needs_row_version=True,
-        search_fields=("Reference", "CustomerName"),
+        search_fields=("Reference", "CustomerName", "RecipientName"),
         filters={
             **_dates("Date", "Date"),
             **_refs(CustomerID="Customer"),
@@ -312,7 +313,7 @@ KINDS: tuple[Kind, ...] = (
         actions=("confirm", "cancelconfirmation"),
         get_actions=("getdeliverynotepdf",),
         action_needs_row_version=True,
-        search_fields=("Description",),
+        search_fields=("Description", "AddresseeName"),
         filters={
             **_dates("Date", "Date"),
             **_refs(CustomerID="Customer"),
