@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from airflow_provider_minimax.client.errors import MinimaxError
@@ -31,70 +31,132 @@ class _Refused(Exception):
     pass
 
 
+def _text_field(value: Any, field: str) -> Any:
+    return value if type(value) is str else _text(value, field)
+
+
+def _int_field(value: Any, field: str) -> Any:
+    return value if type(value) is int else _whole(value, field)
+
+
+_REFERENCE: list[tuple[str, Any]] = [
+    ("ID", _int_field),
+    ("Name", _text_field),
+    ("ResourceUrl", _text_field),
+]
+
+
+class Conformer:
+    """Rows of one shape made to fit it; compiled once per file (exports are long)."""
+
+    def __init__(self, shape: Shape) -> None:
+        self._fields = _compiled(shape)
+        self._id_field = next((name for name in shape if name.endswith("Id")), None)
+
+    def __call__(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        try:
+            return _apply(self._fields, row, "")
+        except _Refused as refused:
+            field, kind, value = refused.args
+            record = (
+                f"Record {self._id_field} {row.get(self._id_field)}" if self._id_field else "A row"
+            )
+            raise ExportValueError(
+                f"{record}: field {field} holds {value!r}, which is not "
+                f"{_WORDS.get(kind, kind)} as the vendor's model types that column, and cannot "
+                "be converted to it. Correct the record in Minimax, export it as JSONL, or "
+                "leave the field out (fields=...)."
+            ) from None
+
+
 def conform(shape: Shape, row: Mapping[str, Any]) -> dict[str, Any]:
     """`row` with every value of a field of `shape` converted to the field's type."""
-    record = _record_name(shape, row)
-    try:
-        return _object(shape, row, "")
-    except _Refused as refused:
-        field, kind, value = refused.args
-        raise ExportValueError(
-            f"{record}: field {field} holds {value!r}, which is not {_WORDS.get(kind, kind)} as "
-            "the vendor's model types that column, and cannot be converted to it. Correct the "
-            "record in Minimax, export it as JSONL, or leave the field out (fields=...)."
-        ) from None
+    return Conformer(shape)(row)
 
 
-def _record_name(shape: Shape, row: Mapping[str, Any]) -> str:
-    id_field = next((name for name in shape if name.endswith("Id")), None)
-    if id_field is None:
-        return "A row"
-    return f"Record {id_field} {row.get(id_field)}"
+Converter = Callable[[Any, str], Any]
 
 
-def _object(shape: Shape, row: Mapping[str, Any], where: str) -> dict[str, Any]:
+def _apply(
+    fields: list[tuple[str, Converter]], row: Mapping[str, Any], where: str
+) -> dict[str, Any]:
     out = dict(row)
-    for name, kind in shape.items():
-        if name in row:
-            out[name] = _value(kind, row[name], f"{where}{name}")
+    for name, converter in fields:
+        value = row.get(name)
+        if value is not None:
+            out[name] = converter(value, f"{where}{name}" if where else name)
     return out
 
 
-def _value(kind: Any, value: Any, field: str) -> Any:
-    if value is None:
-        return None
+def _compiled(shape: Shape) -> list[tuple[str, Converter]]:
+    return [(name, _converter(kind)) for name, kind in shape.items()]
+
+
+def _converter(kind: Any) -> Converter:
+    # The common case, a value of the column's own type, returns at the first test: an
+    # export converts every value of every row.
     if kind == "text":
-        return _text(value, field)
+        return lambda value, field: value if type(value) is str else _text(value, field)
     if kind == "int":
-        number = _decimal(value, field, kind)
-        if number != number.to_integral_value():
-            raise _Refused(field, kind, value)
-        return int(number)
+        return lambda value, field: value if type(value) is int else _whole(value, field)
     if kind == "number":
-        return _decimal(value, field, kind)
+        return lambda value, field: (
+            value if type(value) in (decimal.Decimal, int) else _decimal(value, field, "number")
+        )
     if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "false"):
-            return value.lower() == "true"
-        raise _Refused(field, kind, value)
+        return lambda value, field: value if type(value) is bool else _boolean(value, field)
     if kind == "ref":
-        if not isinstance(value, Mapping):
-            raise _Refused(field, "a reference {ID, Name, ResourceUrl}", value)
-        return _object({"ID": "int", "Name": "text", "ResourceUrl": "text"}, value, f"{field}.")
+        return _nested(_REFERENCE, "a reference {ID, Name, ResourceUrl}")
     if isinstance(kind, dict) and "rows" in kind:
+        return _rows(_compiled(kind["rows"]))
+    if isinstance(kind, dict) and "list" in kind:
+        item = _converter(kind["list"])
+
+        def items(value: Any, field: str) -> Any:
+            if not isinstance(value, list):
+                raise _Refused(field, "a list", value)
+            return [
+                item(v, f"{field}[{i}]") if v is not None else None for i, v in enumerate(value)
+            ]
+
+        return items
+    if isinstance(kind, dict) and "object" in kind:
+        return _nested(_compiled(kind["object"]), "an object")
+    return lambda value, field: value
+
+
+def _nested(fields: list[tuple[str, Converter]], what: str) -> Converter:
+    def nested(value: Any, field: str) -> Any:
+        if not isinstance(value, Mapping):
+            raise _Refused(field, what, value)
+        return _apply(fields, value, f"{field}.")
+
+    return nested
+
+
+def _rows(fields: list[tuple[str, Converter]]) -> Converter:
+    def rows(value: Any, field: str) -> Any:
         if not isinstance(value, list):
             raise _Refused(field, "a list of rows", value)
         return [
-            _object(kind["rows"], _mapping(r, field), f"{field}[{i}].") for i, r in enumerate(value)
+            _apply(fields, _mapping(r, f"{field}[{i}]"), f"{field}[{i}].")
+            for i, r in enumerate(value)
         ]
-    if isinstance(kind, dict) and "list" in kind:
-        if not isinstance(value, list):
-            raise _Refused(field, "a list", value)
-        return [_value(kind["list"], item, f"{field}[{i}]") for i, item in enumerate(value)]
-    if isinstance(kind, dict) and "object" in kind:
-        return _object(kind["object"], _mapping(value, field), f"{field}.")
-    return value
+
+    return rows
+
+
+def _whole(value: Any, field: str) -> int:
+    number = _decimal(value, field, "int")
+    if number != number.to_integral_value():
+        raise _Refused(field, "int", value)
+    return int(number)
+
+
+def _boolean(value: Any, field: str) -> bool:
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    raise _Refused(field, "bool", value)
 
 
 def _mapping(value: Any, field: str) -> Mapping[str, Any]:

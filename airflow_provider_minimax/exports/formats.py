@@ -17,7 +17,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, BinaryIO, Protocol
 
-from .conform import ExportValueError, conform
+from .conform import Conformer, ExportValueError
 from .schema import NUMBER_FIELDS
 from .shapes import Shape
 
@@ -93,7 +93,7 @@ class CsvWriter:
     def __init__(self, out: BinaryIO, shape: Shape | None = None) -> None:
         self.out = out
         self.columns: list[tuple[str, str | None]] | None = None  # (field, sub-field)
-        self.shape = shape
+        self._conform = Conformer(shape) if shape is not None else None
         if shape is not None:
             self.columns = columns_of(shape)
             self._header()
@@ -119,8 +119,8 @@ class CsvWriter:
     def write(self, rows: Sequence[Row]) -> None:
         if not rows:
             return
-        if self.shape is not None:  # each value as its column's type, on every page alike
-            rows = [conform(self.shape, row) for row in rows]
+        if self._conform is not None:  # each value as its column's type, on every page alike
+            rows = [self._conform(row) for row in rows]
         if self.columns is None:
             self.columns = self._discover(rows)
             self._header()
@@ -161,7 +161,7 @@ class ParquetWriter:
         self.out = out
         self.schema: Any = None
         self._writer: Any = None
-        self.shape = shape
+        self._conform = Conformer(shape) if shape is not None else None
         if shape is not None:
             self._open(
                 pa.schema([pa.field(name, self._type(kind)) for name, kind in shape.items()])
@@ -213,8 +213,8 @@ class ParquetWriter:
         if not rows:
             return
         pa = self._pa
-        if self.shape is not None:  # each value as its column's type, on every page alike
-            rows = [conform(self.shape, row) for row in rows]
+        if self._conform is not None:  # each value as its column's type, on every page alike
+            rows = [self._conform(row) for row in rows]
         if self.schema is None:
             inferred = pa.Table.from_pylist(list(rows)).schema
             self._open(pa.schema([self._exact(field) for field in inferred]))
