@@ -31,6 +31,12 @@ from airflow_provider_minimax.client.guard import forget_in_process  # noqa: E40
 from airflow_provider_minimax.sandbox import Sandbox  # noqa: E402
 
 from .support import Api  # noqa: E402
+from .switches import (  # noqa: E402, F401
+    _switch_set,
+    pytest_generate_tests,
+    switch_name,
+    switch_position,
+)
 
 
 @pytest.fixture(autouse=True)

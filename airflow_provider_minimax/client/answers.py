@@ -26,6 +26,19 @@ from .errors import (
 from .messages import field_errors, server_words
 
 CONCURRENCY_TEXT = "record changed by another action"
+# How Minimax refuses a call over the organisation's budget is not published (reference.md,
+# "Limits"): a 429, or a 4xx with a message. A message is known by words about calls or
+# requests, never by "limit" alone, which a validation of the user's data may say too
+# ("credit limit exceeded"). Slovenian first, as the service words its own messages.
+BUDGET_WORDS = (
+    "omejitev števila klicev",
+    "call limit",
+    "calls per",
+    "request limit",
+    "requests per",
+    "rate limit",
+    "too many requests",
+)
 
 
 def error_for(response: requests.Response, method: str, where: str) -> MinimaxError:
@@ -40,6 +53,13 @@ def error_for(response: requests.Response, method: str, where: str) -> MinimaxEr
     if CONCURRENCY_TEXT in words.lower():
         return MinimaxConcurrencyError(
             f"The record changed since its RowVersion was read: {words}", **context
+        )
+    if status != 429 and 400 <= status < 500 and over_budget(words):
+        return MinimaxRateLimitError(
+            f"Minimax's request limit for the organisation was reached (HTTP {status}): "
+            f"{words} Wait until the limit's window has passed, or spend fewer calls.",
+            retry_after=retry_after_of(response),
+            **context,
         )
     if status == 400 or status == 422:
         fields = field_errors(response)
@@ -71,6 +91,12 @@ def error_for(response: requests.Response, method: str, where: str) -> MinimaxEr
     if status >= 500:
         return MinimaxServerError(f"Minimax failed: {words}", **context)
     return MinimaxError(f"Unexpected answer from Minimax: {words}", **context)
+
+
+def over_budget(words: str) -> bool:
+    """Whether the service's words say the organisation's call budget is spent."""
+    lowered = words.lower()
+    return any(phrase in lowered for phrase in BUDGET_WORDS)
 
 
 def retry_after_of(response: requests.Response) -> float | None:

@@ -25,6 +25,7 @@ from .config import ClientConfig
 from .create import create_record, find_record
 from .errors import MinimaxConfigurationError, MinimaxResponseError
 from .guard import SharedGuardStore
+from .location import read_location
 from .pagination import Page, PageReader, read_page
 from .resources import Resource, ResourcePath, resolve
 from .transport import CallStats, Transport, quote_segment
@@ -158,8 +159,9 @@ class MinimaxClient:
         return self._record("GET", f"{base}/code({quote_segment(code)})", params=query)
 
     def get_location(self, url: str) -> Record:
-        """The record a create's `Location` names (an absolute URL of this service)."""
-        return self._record("GET", url)
+        """The record a create's `Location` names (an absolute URL of this service): the ID
+        as its last path segment or as a query parameter (`?id=`, `?CustomerId=`)."""
+        return read_location(self, url)
 
     def list(
         self,

@@ -7,8 +7,6 @@ a second time without first looking for the record it may have made.
 from __future__ import annotations
 
 import logging
-import re
-import urllib.parse
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,14 +15,14 @@ from .errors import (
     MinimaxAmbiguousWriteError,
     MinimaxConfigurationError,
     MinimaxError,
-    MinimaxNotFoundError,
 )
-from .resources import Resource, ResourcePath
-from .values import same_value
+from .location import named_record, read_named
+from .matching import check_plan, find_exact
+from .payload import checked_payload
+from .resources import Resource
 
 log = logging.getLogger("airflow_provider_minimax.client")
 
-MATCH_CANDIDATES = 50  # records compared one by one when match_on has no exact lookup
 IDENTIFYING_FIELDS = ("Code", "Name", "Title", "DocumentReference", "InvoiceNumber", "TaxNumber")
 
 
@@ -43,11 +41,19 @@ def create_record(
             f"The payload for {resolved.resource.name} must be a mapping of fields, "
             f"not {type(payload).__name__}."
         )
+    payload = checked_payload(resolved.resource, payload)
     fields = _match_fields(match_on, payload)
+    if fields:  # refused before anything is written when no exact means can prove absence
+        check_plan(resolved.resource, fields, payload)
+    wanted = {name: payload[name] for name in fields}
     client._reachable(org)
     if fields:
         existing = find_record(
-            client, resource, {name: payload[name] for name in fields}, organisation_id=org
+            client,
+            resource,
+            wanted,
+            organisation_id=org,
+            payload=payload,
         )
         if existing is not None:
             log.info("Minimax %s: found existing record by %s; not creating", path, fields)
@@ -67,7 +73,11 @@ def create_record(
                     status=ambiguous.status,
                 ) from None
             found = find_record(
-                client, resource, {name: payload[name] for name in fields}, organisation_id=org
+                client,
+                resource,
+                wanted,
+                organisation_id=org,
+                payload=payload,
             )
             if found is not None:
                 log.warning("Minimax %s: the lost create had been stored; using it", path)
@@ -83,24 +93,22 @@ def _post_and_read(client: ClientAccess, resource: Resource, path: str, payload:
     # From here on the record exists: a failure to read it back must never lead to a second
     # POST, so it is reported as an ambiguous write (create() then looks it up by match_on).
     location = response.headers.get("Location") or ""
-    location_path = urllib.parse.urlsplit(location).path
-    found = re.search(rf"/{re.escape(path)}/([0-9]+)/?$", location_path, re.IGNORECASE)
-    if found is None:
-        named = f"the Location {location!r}" if location else "no Location"
+    named = named_record(location, path, resource.id_field)
+    if named is None:
+        shown = f"the Location {location!r}" if location else "no Location"
         raise MinimaxAmbiguousWriteError(
             f"Minimax answered the create of a {resource.name} record with HTTP "
-            f"{response.status_code} and {named}, which names no new record of it: the record "
+            f"{response.status_code} and {shown}, which names no new record of it: the record "
             "may exist. It was not sent again.",
             method="POST",
             path=path,
             status=response.status_code,
         )
-    # Read back through our own base URL: a proxy may rewrite the Location's host.
     try:
-        return client._record("GET", f"{path}/{found.group(1)}")
+        return read_named(client, named, resource.id_field)
     except MinimaxError as error:
         raise MinimaxAmbiguousWriteError(
-            f"The new {resource.name} record {found.group(1)} was created but could not be "
+            f"The new {resource.name} record {named.record_id} was created but could not be "
             f"read back ({error}). It was not sent again.",
             method="POST",
             path=path,
@@ -114,54 +122,13 @@ def find_record(
     values: Mapping[str, Any],
     *,
     organisation_id: int | str | None = None,
+    payload: Mapping[str, Any] | None = None,
 ) -> Record | None:
-    """MinimaxClient.find: see there."""
+    """MinimaxClient.find: see there. `payload` may name the day of the resource's window."""
     resolved, org, _ = client._where(resource, organisation_id)
     if not values:
         raise MinimaxConfigurationError("find() needs at least one field to match on.")
-    code = values.get("Code")
-    if resolved.resource.code_lookup and isinstance(code, str) and code:
-        try:
-            record = client.get_by_code(resource, code, organisation_id=org)
-        except MinimaxNotFoundError:
-            return None
-        return record if all(same_value(v, record.get(k)) for k, v in values.items()) else None
-    return _search_match(client, resolved, org, values)
-
-
-def _search_match(
-    client: ClientAccess, resolved: ResourcePath, org: int, values: Mapping[str, Any]
-) -> Record | None:
-    needle = next((v for v in values.values() if isinstance(v, str) and v), None)
-    filters: dict[str, Any] = {"SearchString": needle} if needle else {}
-    id_field = resolved.resource.id_field
-    matches: list[Record] = []
-    for count, row in enumerate(client.list(resolved.path, organisation_id=org, **filters), 1):
-        if count > MATCH_CANDIDATES and needle is None:
-            raise MinimaxConfigurationError(
-                f"match_on {list(values)} cannot be checked cheaply on "
-                f"{resolved.resource.name}: match on a text field such as Code or "
-                "DocumentReference."
-            )
-        comparable = {k: v for k, v in values.items() if k in row}
-        if not all(same_value(v, row.get(k)) for k, v in comparable.items()):
-            continue
-        if len(comparable) < len(values) and id_field:
-            row = client.get(resolved.path, row[id_field], organisation_id=org)
-            if not all(same_value(v, row.get(k)) for k, v in values.items()):
-                continue
-        matches.append(row)
-    if len(matches) > 1 and id_field:
-        ids = ", ".join(str(m.get(id_field)) for m in matches)
-        raise MinimaxConfigurationError(
-            f"match_on {list(values)} is not unique in {resolved.resource.name}: records {ids} "
-            "match. Match on a field that identifies one record."
-        )
-    if not matches:
-        return None
-    if id_field and "RowVersion" not in matches[0]:  # a slim list row: return the record
-        return client.get(resolved.path, matches[0][id_field], organisation_id=org)
-    return matches[0]
+    return find_exact(client, resolved, org, values, payload)
 
 
 def _match_fields(match_on: str | Sequence[str] | None, payload: Mapping[str, Any]) -> list[str]:

@@ -30,6 +30,9 @@ class Resource:
     deletable: bool = False
     reference_data: bool = False  # small, slowly changing: exported whole ("full" mode)
     filters: tuple[str, ...] = ()  # list filters the vendor documents, its spelling
+    # (record field, list filter) pairs where the filter selects the field's value exactly:
+    # what match_on may rely on to prove a record absent (SearchString cannot, reference.md).
+    exact_filters: tuple[tuple[str, str], ...] = ()
 
     def filter_name(self, name: str) -> str:
         """The vendor's spelling of a list filter named in any case; unknown ones are refused.
@@ -90,6 +93,14 @@ _INVOICE_FILTERS = (
 )
 
 
+_INVOICE_EXACT = (
+    ("InvoiceNumber", "InvoiceNumber"),
+    ("Customer", "CustomerID"),
+    ("Status", "Status"),
+    ("PaymentStatus", "PaymentStatus"),
+)
+
+
 def _crud(name: str, id_field: str, **options: Any) -> Resource:
     """A resource with POST, PUT and DELETE."""
     return Resource(name, id_field, creatable=True, updatable=True, deletable=True, **options)
@@ -123,6 +134,7 @@ RESOURCES: tuple[Resource, ...] = (
         window=("DateIssuedFrom", "DateIssuedTo"),
         window_field="DateIssued",
         filters=(*_INVOICE_FILTERS, "InvoiceType"),
+        exact_filters=(*_INVOICE_EXACT, ("InvoiceType", "InvoiceType")),
         synccandidates=True,
         actions=(
             "issue",
@@ -149,6 +161,11 @@ RESOURCES: tuple[Resource, ...] = (
         window=("DateFrom", "DateTo"),
         window_field="JournalDate",
         filters=("DateFrom", "DateTo", "JournalType", "Description", "Status"),
+        exact_filters=(
+            ("JournalType", "JournalType"),
+            ("Description", "Description"),
+            ("Status", "Status"),
+        ),
         synccandidates=True,
     ),
     Resource(
@@ -167,6 +184,11 @@ RESOURCES: tuple[Resource, ...] = (
         window=("DateFrom", "DateTo"),
         window_field="Date",
         filters=("CustomerID", "DateFrom", "DateTo", "ReceivedIssued", "Status"),
+        exact_filters=(
+            ("Customer", "CustomerID"),
+            ("ReceivedIssued", "ReceivedIssued"),
+            ("Status", "Status"),
+        ),
         synccandidates=True,
         actions=(
             "confirm",
@@ -195,6 +217,7 @@ RESOURCES: tuple[Resource, ...] = (
         window=("DateIssuedFrom", "DateIssuedTo"),
         window_field="DateIssued",
         filters=(*_INVOICE_FILTERS, "DocumentReference"),
+        exact_filters=(*_INVOICE_EXACT, ("DocumentReference", "DocumentReference")),
     ),
     Resource("report-templates", "ReportTemplateId", synccandidates=True, reference_data=True),
     _crud(
@@ -203,6 +226,7 @@ RESOURCES: tuple[Resource, ...] = (
         window=("DateFrom", "DateTo"),
         window_field="Date",
         filters=("StockEntryType", "DateFrom", "DateTo", "Status"),
+        exact_filters=(("StockEntryType", "StockEntryType"), ("Status", "Status")),
         actions=("confirm", "cancelConfirmation"),
         get_actions=("getDeliveryNotepdf",),
         action_needs_row_version=True,

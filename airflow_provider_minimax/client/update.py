@@ -16,6 +16,9 @@ from typing import Any
 
 from .access import ClientAccess, Record, valid_record_id
 from .errors import MinimaxConcurrencyError, MinimaxConfigurationError
+from .models import shape_of
+from .payload import checked
+from .resources import Resource
 
 log = logging.getLogger("airflow_provider_minimax.client")
 
@@ -43,7 +46,7 @@ def update_record(
         raise MinimaxConfigurationError(f"{resolved.resource.name} records cannot be updated.")
     client._reachable(org)
     path = f"{base}/{valid_record_id(record_id)}"
-    apply = _changer(changes, resolved.resource.name)
+    apply = _changer(changes, resolved.resource)
     strict = row_version is not None and on_conflict != "retry"
     for attempt in range(1, UPDATE_ATTEMPTS + 1):
         current = client._record("GET", path)
@@ -72,8 +75,23 @@ def update_record(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _changer(changes: Changes, resource: str) -> Callable[[Record], Record]:
-    """The changes as one function of the record, checked before anything is written."""
+def _changer(changes: Changes, catalogued: Resource) -> Callable[[Record], Record]:
+    """The changes as one function of the record, checked before anything is written.
+
+    Changed values are converted to their fields' types as for a create (payload.py): the
+    record keeps one type per field whatever Airflow's rendering made of a value.
+    """
+    resource = catalogued.name
+    shape = shape_of(resource, "body") or shape_of(resource, "record") or {}
+
+    def typed(record: Record, result: Record) -> Record:
+        changed = {
+            name: value
+            for name, value in result.items()
+            if name in shape and (name not in record or record[name] != value)
+        }
+        return {**result, **checked(shape, changed, resource)}
+
     if callable(changes):
 
         def apply_function(record: Record) -> Record:
@@ -83,7 +101,7 @@ def _changer(changes: Changes, resource: str) -> Callable[[Record], Record]:
                     f"The changes function for {resource} must return the record (a dict), "
                     f"not {type(result).__name__}."
                 )
-            return result
+            return typed(record, result)
 
         return apply_function
     if not isinstance(changes, Mapping):
@@ -99,6 +117,6 @@ def _changer(changes: Changes, resource: str) -> Callable[[Record], Record]:
             raise MinimaxConfigurationError(
                 f"{resource} records have no field {unknown[0]!r}.{hint} Nothing was written."
             )
-        return {**record, **changes}
+        return typed(record, {**record, **changes})
 
     return apply_mapping

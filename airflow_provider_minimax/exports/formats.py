@@ -17,6 +17,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, BinaryIO, Protocol
 
+from .conform import Conformer, ExportValueError
 from .schema import NUMBER_FIELDS
 from .shapes import Shape
 
@@ -92,6 +93,7 @@ class CsvWriter:
     def __init__(self, out: BinaryIO, shape: Shape | None = None) -> None:
         self.out = out
         self.columns: list[tuple[str, str | None]] | None = None  # (field, sub-field)
+        self._conform = Conformer(shape) if shape is not None else None
         if shape is not None:
             self.columns = columns_of(shape)
             self._header()
@@ -117,6 +119,8 @@ class CsvWriter:
     def write(self, rows: Sequence[Row]) -> None:
         if not rows:
             return
+        if self._conform is not None:  # each value as its column's type, on every page alike
+            rows = [self._conform(row) for row in rows]
         if self.columns is None:
             self.columns = self._discover(rows)
             self._header()
@@ -134,7 +138,7 @@ class CsvWriter:
         if value is None:
             return ""
         if not isinstance(value, dict):
-            raise ValueError(f"{name} held a reference in earlier rows but {value!r} here")
+            raise ExportValueError(f"{name} held a reference in earlier rows but {value!r} here")
         return _csv_text(value.get(sub))
 
     def close(self) -> None:
@@ -157,6 +161,7 @@ class ParquetWriter:
         self.out = out
         self.schema: Any = None
         self._writer: Any = None
+        self._conform = Conformer(shape) if shape is not None else None
         if shape is not None:
             self._open(
                 pa.schema([pa.field(name, self._type(kind)) for name, kind in shape.items()])
@@ -208,13 +213,16 @@ class ParquetWriter:
         if not rows:
             return
         pa = self._pa
+        if self._conform is not None:  # each value as its column's type, on every page alike
+            rows = [self._conform(row) for row in rows]
         if self.schema is None:
             inferred = pa.Table.from_pylist(list(rows)).schema
             self._open(pa.schema([self._exact(field) for field in inferred]))
         try:
             table = pa.Table.from_pylist(list(rows), schema=self.schema)
         except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
-            raise ValueError(
+            # The same rows fail the same way on a retry: fail the export at once.
+            raise ExportValueError(
                 f"A later page does not fit the Parquet schema of the first ({error}); "
                 "export this resource as JSONL or CSV."
             ) from None

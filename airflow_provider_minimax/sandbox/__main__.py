@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from .app import Sandbox
 from .faults import parse_rule
-from .settings import SCALES, Settings
+from .settings import SCALES, SWITCHES, Settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,10 +25,20 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-page-size", type=int, default=1000)
     parser.add_argument("--token-lifetime", type=int, default=3600, help="seconds")
     parser.add_argument("--lockout-threshold", type=int, default=5)
-    parser.add_argument("--login-error-style", choices=("oauth", "plain"), default="oauth")
+    _choice(parser, "login_error_style", "how a refused login reads")
+    _choice(parser, "error_style", "the body of a 4xx")
     parser.add_argument(
-        "--error-style", choices=("validation", "message", "text"), default="validation"
+        "--concurrency-status",
+        type=int,
+        choices=SWITCHES["concurrency_status"],
+        default=400,
+        help="the status of a stale RowVersion",
     )
+    _choice(parser, "location_style", "the form of a create's Location")
+    _choice(parser, "search_scope", "the fields SearchString matches")
+    _choice(parser, "action_row_version", "whether an action needs ?rowVersion=")
+    _choice(parser, "write_answer", "what PUT and DELETE answer")
+    _choice(parser, "budget_answer", "the answer over the request budget")
     parser.add_argument("--request-budget", type=int, default=None, help="calls per org per day")
     parser.add_argument("--ledger-rows", type=int, default=1_000_000, help="bench scale only")
     parser.add_argument(
@@ -43,7 +53,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _choice(parser: argparse.ArgumentParser, name: str, what: str) -> None:
+    """A switch with named positions: `--name-with-dashes first|second`, the first the default."""
+    positions = [str(position) for position in SWITCHES[name]]
+    parser.add_argument(
+        "--" + name.replace("_", "-"), choices=positions, default=positions[0], help=what
+    )
+
+
+def settings_from(argv: Sequence[str] | None = None) -> tuple[argparse.Namespace, Settings]:
+    """The parsed command line and the Settings it asks for."""
     args = _parser().parse_args(argv)
     settings = Settings(
         seed=args.seed,
@@ -54,9 +73,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         lockout_threshold=args.lockout_threshold,
         login_error_style=args.login_error_style,
         error_style=args.error_style,
+        concurrency_status=args.concurrency_status,
+        location_style=args.location_style,
+        search_scope=args.search_scope,
+        action_row_version=args.action_row_version,
+        write_answer=args.write_answer,
+        budget_answer=args.budget_answer,
         request_budget=args.request_budget,
         ledger_rows=args.ledger_rows,
     )
+    return args, settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args, settings = settings_from(argv)
     started = time.perf_counter()
     sandbox = Sandbox(
         settings,

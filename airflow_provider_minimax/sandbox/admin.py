@@ -20,8 +20,8 @@ import json
 from typing import Any, Protocol
 
 from .errors import ApiError
+from .exchange import Request, Response
 from .faults import FaultInjector, FaultRule
-from .service import Request, Response
 from .store import Record
 
 

@@ -21,9 +21,10 @@ from typing import Any
 
 from . import admin, documents, listing
 from . import settings as runtime
+from .exchange import Request, Response
 from .faults import FaultInjector, FaultRule
 from .server import SandboxHTTPServer
-from .service import Request, Response, Service
+from .service import Service
 from .settings import Settings
 from .store import Record, Store, Table
 from .world import build_store
@@ -160,6 +161,9 @@ class Sandbox:
         current = runtime.configure(self.settings, **changes)
         if "request_budget" in changes or "budget_window" in changes:
             self.service.reset_budget()
+        if "lockout_threshold" in changes:
+            # The Authority keeps its own copy: a run-time change must reach the next login.
+            self.service.authority.lockout_threshold = self.settings.lockout_threshold
         return current
 
     def expire_tokens(self, *, lifetime: int | None = None) -> int:

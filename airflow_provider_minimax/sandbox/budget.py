@@ -2,7 +2,10 @@
 
 Minimax allows about 1,000 requests per organisation per rolling 24 hours (reference.md,
 "Limits"); the sandbox counts every API request to an organisation and refuses the one over the
-limit with 429 and the seconds until the oldest counted call leaves the window.
+limit. How the service refuses it is not published, so it is a switch (`budget_answer`): "429"
+with the seconds until the oldest counted call leaves the window in `Retry-After`, or "message":
+a 400 whose words (Slovenian, then English, as the service words its own messages) are all a
+client gets, with no hint of when to come back.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ class RequestBudget:
                 calls.popleft()
             if len(calls) >= limit:
                 wait = max(1, math.ceil(calls[0] + window - now))
+                if self.settings.budget_answer == "message":
+                    raise ApiError(400, over_limit_message(limit, window))
                 raise ApiError(
                     429,
                     f"API request limit of {limit} calls per organisation exceeded.",
@@ -50,3 +55,12 @@ class RequestBudget:
     def reset(self) -> None:
         with self._lock:
             self._calls.clear()
+
+
+def over_limit_message(limit: int, window: int) -> str:
+    """The words of the "message" answer: the sandbox's guess, documented in docs/fidelity.md."""
+    hours = f"{window / 3600:g}"
+    return (
+        f"Presežena je omejitev števila klicev API ({limit} klicev na organizacijo v {hours} h). "
+        f"API call limit exceeded ({limit} calls per organisation in {hours} h)."
+    )

@@ -103,7 +103,7 @@ KINDS: tuple[Kind, ...] = (
         synccandidates=True,
         required=("Name",),
         unique=("Code",),
-        search_fields=("Code", "Name", "TaxNumber", "City"),
+        search_fields=("Code", "Name", "TaxNumber", "VATIdentificationNumber", "City"),
     ),
     Kind(
         "contacts",
@@ -162,7 +162,8 @@ KINDS: tuple[Kind, ...] = (
         "ReportTemplateId",
         writable=False,
         synccandidates=True,
-        search_fields=("Name",),
+        # The vendor samples take the first row of SearchString=IR (and DO): the DisplayType.
+        search_fields=("DisplayType", "Name"),
     ),
     Kind(
         "employees",
@@ -171,7 +172,7 @@ KINDS: tuple[Kind, ...] = (
         "EmployeeId",
         synccandidates=True,
         required=("FirstName", "LastName"),
-        search_fields=("FirstName", "LastName", "TaxNumber"),
+        search_fields=("Code", "FirstName", "LastName", "TaxNumber"),
     ),
     Kind(
         "warehouses",
@@ -192,7 +193,7 @@ KINDS: tuple[Kind, ...] = (
         synccandidates=True,
         required=("Name",),
         unique=("Code",),
-        search_fields=("Code", "Name", "EANCode"),
+        search_fields=("Code", "Name", "EANCode", "Description"),
     ),
     Kind(
         "journaltypes",
@@ -238,7 +239,7 @@ KINDS: tuple[Kind, ...] = (
             "sendeinvoice",
         ),
         action_needs_row_version=True,
-        search_fields=("DocumentReference", "AddresseeName"),
+        search_fields=("DocumentReference", "AddresseeName", "PaymentReference"),
         filters={
             **_dates("DateIssued", "DateIssued"),
             **_dates("DateDue", "DateDue"),
@@ -260,7 +261,7 @@ KINDS: tuple[Kind, ...] = (
         "ReceivedInvoice.ReceivedInvoiceSearch",
         "ReceivedInvoiceId",
         required=("Customer", "DateReceived"),
-        search_fields=("DocumentReference",),
+        search_fields=("DocumentReference", "PaymentReferenceNumber"),
         filters={
             **_dates("DateIssued", "DateIssued"),
             **_dates("DateDue", "DateDue"),
@@ -297,7 +298,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         get_actions=("getorderpdf",),
         action_needs_row_version=True,
-        search_fields=("Reference", "CustomerName"),
+        search_fields=("Reference", "CustomerName", "RecipientName"),
         filters={
             **_dates("Date", "Date"),
             **_refs(CustomerID="Customer"),
@@ -316,7 +317,7 @@ KINDS: tuple[Kind, ...] = (
         actions=("confirm", "cancelconfirmation"),
         get_actions=("getdeliverynotepdf",),
         action_needs_row_version=True,
-        search_fields=("Description",),
+        search_fields=("Description", "AddresseeName"),
         filters={
             **_dates("Date", "Date"),
             **_refs(CustomerID="Customer"),

@@ -47,6 +47,8 @@ class Query:
     descending: bool = False
     filters: dict[str, str] = field(default_factory=dict)  # lower-case name -> value
     ignored: list[str] = field(default_factory=list)
+    # The fields SearchString matches (search.search_fields); None: the kind's own.
+    search_fields: tuple[str, ...] | None = None
 
 
 def _positive_int(name: str, text: str) -> int:
@@ -142,12 +144,13 @@ def select(
     """The records that pass every filter and SearchString, in the requested order."""
     values = _normalised_filters(query, rules)
     needle = query.search.lower() if query.search else None
+    searched = kind.search_fields if query.search_fields is None else query.search_fields
     chosen = []
     for record in records:
         if not all(_matches(record, name, rules[name], value) for name, value in values.items()):
             continue
         if needle is not None and not any(
-            needle in str(record.get(name) or "").lower() for name in kind.search_fields
+            needle in str(record.get(name) or "").lower() for name in searched
         ):
             continue
         chosen.append(record)

@@ -15,8 +15,8 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
+from .exchange import Request, Response
 from .faults import FaultInjector, FaultRule
-from .service import Request, Response
 
 _HTML_ERROR = (
     "<!DOCTYPE html><html><head><title>Service Unavailable</title></head>"

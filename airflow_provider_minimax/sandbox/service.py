@@ -7,52 +7,24 @@ and truncated answers.
 
 from __future__ import annotations
 
-import json
 import urllib.parse
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from . import documents, listing
+from . import documents, listing, login, reader, search, writes
 from .auth import Authority, LoginRefused
 from .budget import RequestBudget
 from .catalogue import BY_KEY, JOURNAL_ENTRIES, SYNC_FILTERS, Kind
 from .errors import CONCURRENCY_MESSAGE, ApiError, not_found
+from .exchange import Request, Response
 from .faults import FaultInjector
 from .settings import Settings
 from .stats import Statistics
 from .store import Record, Store
 
-JSON = "application/json; charset=utf-8"
 # Query parameters the service accepts on some lists without filtering by them.
 _ACCEPTED_QUIETLY = {"vatrates": ("date", "countryid"), "vataccountingtypes": ("date",)}
 
-
-@dataclass
-class Response:
-    status: int
-    body: bytes = b""
-    content_type: str = JSON
-    headers: dict[str, str] = field(default_factory=dict)
-    rows: int | None = None  # rows of a list page, for the statistics
-
-    @classmethod
-    def json(cls, status: int, payload: Any, **headers: str) -> Response:
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return cls(status, body, JSON, dict(headers))
-
-
-@dataclass
-class Request:
-    method: str
-    path: str  # as sent, without the query string
-    query: dict[str, str]
-    headers: Mapping[str, str]
-    body: bytes
-
-    @property
-    def host(self) -> str:
-        return self.headers.get("Host") or "127.0.0.1"
+__all__ = ["Request", "Response", "Service"]
 
 
 class Service:
@@ -114,20 +86,10 @@ class Service:
     # -- token ----------------------------------------------------------------------------------
 
     def _token(self, request: Request) -> Response:
-        form = {
-            key: values[-1]
-            for key, values in urllib.parse.parse_qs(
-                request.body.decode("utf-8", "replace"), keep_blank_values=True
-            ).items()
-        }
         try:
-            return Response.json(200, self.authority.grant(form))
+            return Response.json(200, self.authority.grant(login.token_form(request)))
         except LoginRefused as refused:
-            if self.settings.login_error_style == "plain":
-                return Response(400, b"Bad Request", "text/plain; charset=utf-8")
-            return Response.json(
-                400, {"error": refused.error, "error_description": refused.description}
-            )
+            return login.refusal(refused, self.settings.login_error_style)
 
     # -- API ----------------------------------------------------------------------------------
 
@@ -206,6 +168,9 @@ class Service:
         method = request.method
         with self.store.lock:
             if not lower:
+                record_id = self._id_in_query(request, kind)
+                if record_id is not None:
+                    return self._one(request, organisation_id, kind, record_id, parent_id)
                 if method == "GET":
                     return self._list(request, organisation_id, kind, parent_id)
                 if method == "POST":
@@ -230,6 +195,15 @@ class Service:
                 organisation = self.store.organisation(organisation_id)
                 return Response.json(200, organisation.attachments.get((kind.key, record_id), []))
         raise ApiError(405, f"The requested resource does not support http method '{method}'.")
+
+    def _id_in_query(self, request: Request, kind: Kind) -> int | None:
+        """`…/customers?id=5`: ASP.NET Web API binds a method's `id` from the query string as
+        readily as from the path, so this is the record's address too (the "query" form of a
+        Location, settings.location_style)."""
+        if request.method not in ("GET", "PUT", "DELETE"):
+            return None
+        sent = next((value for name, value in request.query.items() if name.lower() == "id"), None)
+        return None if sent is None else _record_id(sent, kind.key)
 
     def _query(self, request: Request, known: Any) -> listing.Query:
         query = listing.parse_query(
@@ -267,6 +241,7 @@ class Service:
         query = self._query(request, known)
         for quiet in _ACCEPTED_QUIETLY.get(kind.key, ()):
             query.filters.pop(quiet, None)
+        query.search_fields = search.search_fields(kind, self.settings.search_scope)
         organisation = self.store.organisation(organisation_id)
         if kind.key == "journals" and organisation.ledger is not None:
             page = organisation.ledger.journals_page(query)
@@ -320,15 +295,15 @@ class Service:
             self._check_parent(
                 kind, self.store.get(organisation_id, kind.key, record_id), parent_id
             )
-            record = self.store.update(organisation_id, kind, record_id, _json_body(request))
+            body = self._body(request, kind)
+            record = self.store.update(organisation_id, kind, record_id, body)
             documents.after_write(self.store, organisation_id, kind.key, record)
-            return Response(200)
+            return writes.answer(self.settings, record)
         if request.method == "DELETE":
-            self._check_parent(
-                kind, self.store.get(organisation_id, kind.key, record_id), parent_id
-            )
+            record = self.store.get(organisation_id, kind.key, record_id)
+            self._check_parent(kind, record, parent_id)
             self.store.delete(organisation_id, kind, record_id)
-            return Response(200)
+            return writes.answer(self.settings, record)
         raise ApiError(
             405, f"The requested resource does not support http method '{request.method}'."
         )
@@ -347,16 +322,24 @@ class Service:
         self, request: Request, organisation_id: int, kind: Kind, parent_id: int | None
     ) -> Response:
         self._check_writable(kind, self.store.organisation(organisation_id), "POST")
-        record = self.store.create(organisation_id, kind, _json_body(request), parent_id)
+        body = self._body(request, kind)
+        record = self.store.create(organisation_id, kind, body, parent_id)
         documents.after_write(self.store, organisation_id, kind.key, record)
-        record_id = record[kind.id_field]
-        path = f"{kind.key}/{record_id}"
+        collection = kind.key
         if parent_id is not None and kind.parent:
-            path = f"{kind.parent}/{parent_id}/{kind.key}/{record_id}"
-        location = (
-            f"http://{request.host}/{self.settings.country}/API/api/orgs/{organisation_id}/{path}"
+            collection = f"{kind.parent}/{parent_id}/{kind.key}"
+        location = writes.location(
+            self.settings, request, organisation_id, collection, record[kind.id_field]
         )
-        return Response(201, b"", JSON, {"Location": location})
+        return Response(201, headers={"Location": location})
+
+    def _body(self, request: Request, kind: Kind) -> Any:
+        """The body bound to the kind's model by the lenient reader; ignored names counted."""
+        ignored: list[str] = []
+        body = reader.bind(reader.parse(request.body), kind.model, ignored)
+        if ignored:
+            self.stats.count_ignored_properties(ignored)
+        return body
 
     def _action(
         self, request: Request, organisation_id: int, kind: Kind, record_id: int, action: str
@@ -373,9 +356,7 @@ class Service:
         record = self.store.get(organisation_id, kind.key, record_id)
         params = {key.lower(): value for key, value in request.query.items()}
         if kind.action_needs_row_version:
-            if "rowversion" not in params:
-                raise ApiError(400, "The rowVersion parameter is required.", "rowVersion")
-            self.store.check_row_version(record, params["rowversion"])
+            writes.check_action_row_version(self.settings, self.store, record, params)
         data = documents.run_action(
             self.store, organisation_id, kind.key, record_id, action, params
         )
@@ -387,10 +368,3 @@ def _record_id(text: str, what: str) -> int:
         return int(text)
     except ValueError:
         raise not_found(f"{what} '{text}'") from None
-
-
-def _json_body(request: Request) -> Any:
-    try:
-        return json.loads(request.body or b"null")
-    except ValueError:
-        raise ApiError(400, "The request is invalid: the body is not valid JSON.") from None

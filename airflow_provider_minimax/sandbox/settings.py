@@ -10,14 +10,42 @@ from .auth import Credentials, LoginErrorStyle
 
 Scale = Literal["small", "demo", "bench"]
 ErrorStyle = Literal["validation", "message", "text"]
+LocationStyle = Literal["path", "query"]
+SearchScope = Literal["wide", "narrow"]
+ActionRowVersion = Literal["required", "optional"]
+WriteAnswer = Literal["empty", "record", "no-content"]
+BudgetAnswer = Literal["429", "message"]
 SCALES: tuple[str, ...] = ("small", "demo", "bench")
+# Every unknown of the API (reference.md) is a switch: a Settings field, a CLI flag (the name
+# with dashes) and a run-time key. The first position is the default. Switches with a number
+# take any value; the positions listed are the ones worth testing a client under.
+SWITCHES: dict[str, tuple[object, ...]] = {
+    "location_style": ("path", "query"),
+    "search_scope": ("wide", "narrow"),
+    "action_row_version": ("required", "optional"),
+    "write_answer": ("empty", "record", "no-content"),
+    "budget_answer": ("429", "message"),
+    "login_error_style": ("oauth", "plain"),
+    "error_style": ("validation", "message", "text"),
+    "concurrency_status": (400, 409),
+    "max_page_size": (1000, 100),
+    "lockout_threshold": (5, 1),
+}
+# Switches whose value must be one of the positions (the others take any number).
+_CHOICES = (
+    "location_style",
+    "search_scope",
+    "action_row_version",
+    "write_answer",
+    "budget_answer",
+    "login_error_style",
+    "error_style",
+    "concurrency_status",
+)
 # The settings a running sandbox may change (`Sandbox.configure`, PATCH /_sandbox/settings).
 RUNTIME_SETTINGS = (
-    "max_page_size",
+    *SWITCHES,
     "default_page_size",
-    "error_style",
-    "login_error_style",
-    "concurrency_status",
     "request_budget",
     "budget_window",
 )
@@ -36,6 +64,20 @@ class Settings:
     concurrency_status: int = 400  # the status of a stale RowVersion (409 is the other guess)
     default_page_size: int = 100
     max_page_size: int = 1000  # larger PageSize values are silently capped
+    # "path": Location …/customers/5; "query": …/customers?id=5 (ASP.NET's form when route
+    # values do not fit the template). A GET of either form answers the record.
+    location_style: LocationStyle = "path"
+    # "wide": SearchString matches the fields a user expects per resource (catalogue
+    # search_fields); "narrow": only Code and Name, on every resource.
+    search_scope: SearchScope = "wide"
+    # "required": a document action checks ?rowVersion= (missing: 400, stale or empty: the
+    # concurrency error); "optional": an empty or missing rowVersion skips the check.
+    action_row_version: ActionRowVersion = "required"
+    # What PUT and DELETE answer: "empty" 200 without a body, "record" 200 with the record
+    # (PUT: as updated; DELETE: as it was), "no-content" 204.
+    write_answer: WriteAnswer = "empty"
+    # Over the request budget: "429" with Retry-After, or "message": 400 with words, no header.
+    budget_answer: BudgetAnswer = "429"
     request_budget: int | None = None  # API calls per organisation per window; None: no limit
     budget_window: int = 86_400  # seconds
     ledger_rows: int = 1_000_000  # journal entries of the bench organisation (scale "bench")
@@ -50,6 +92,13 @@ class Settings:
             raise ValueError(f"country must be SI, HR or RS, not {self.country!r}")
         if self.max_page_size < 1 or self.default_page_size < 1:
             raise ValueError("page sizes must be 1 or more")
+        if self.lockout_threshold < 1:
+            raise ValueError("lockout_threshold must be 1 or more")
+        for name in _CHOICES:
+            if getattr(self, name) not in SWITCHES[name]:
+                raise ValueError(
+                    f"{name} must be one of {SWITCHES[name]}, not {getattr(self, name)!r}"
+                )
 
 
 def configure(settings: Settings, **changes: Any) -> dict[str, Any]:

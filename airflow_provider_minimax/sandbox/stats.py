@@ -26,6 +26,8 @@ class Statistics:
     rows_served: int = 0
     pages_served: int = 0
     ignored_parameters: Counter[str] = field(default_factory=Counter)
+    # Body properties the model has no field for, as `Model.Name`: dropped without a word.
+    ignored_properties: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -47,6 +49,10 @@ class Statistics:
         with self._lock:
             self.ignored_parameters.update(names)
 
+    def count_ignored_properties(self, names: list[str]) -> None:
+        with self._lock:
+            self.ignored_properties.update(names)
+
     def as_dict(self) -> dict[str, Any]:
         with self._lock:
             return {
@@ -57,4 +63,5 @@ class Statistics:
                 "rows_served": self.rows_served,
                 "pages_served": self.pages_served,
                 "ignored_parameters": dict(self.ignored_parameters),
+                "ignored_properties": dict(self.ignored_properties),
             }

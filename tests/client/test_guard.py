@@ -41,11 +41,11 @@ def test_a_refused_login_is_not_retried_and_says_why(
     assert minimax_sandbox.stats()["rejected_logins"] == 1
 
 
-@pytest.mark.parametrize("style", ["oauth", "plain"])
+@pytest.mark.switch("login_error_style")
 def test_both_refusal_shapes_are_recognised(
-    minimax_sandbox: Sandbox, make_client: Any, style: str
+    minimax_sandbox: Sandbox, make_client: Any, switch_position: str
 ) -> None:
-    minimax_sandbox.configure(login_error_style=style)
+    style = switch_position
     with pytest.raises(MinimaxLockoutGuardError) as caught:
         make_client(credentials=wrong(minimax_sandbox)).organisations()
     assert ("Bad Request" if style == "plain" else "invalid_grant") in str(caught.value)

@@ -13,14 +13,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_shapes_json_is_generated_from_the_vendor_digest() -> None:
-    """scripts/export_shapes.py run now gives exactly the shipped shapes.json."""
+    """scripts/client_models.py run now gives exactly the client's shipped models.json."""
     spec = importlib.util.spec_from_file_location(
-        "export_shapes", ROOT / "scripts/export_shapes.py"
+        "client_models", ROOT / "scripts/client_models.py"
     )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    shipped = json.loads((ROOT / "airflow_provider_minimax/exports/shapes.json").read_text())
+    shipped = json.loads((ROOT / "airflow_provider_minimax/client/models.json").read_text())
     assert shipped == module.build()
 
 

@@ -52,6 +52,7 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(path.name for path in folder.rglob("*") if ".tmp" in path.name)
 
 
+@pytest.mark.switch("action_row_version")
 def test_issue_and_generate_pdf_keeps_a_valid_pdf(
     conn: Sandbox, draft: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -73,6 +74,7 @@ def test_issue_and_generate_pdf_keeps_a_valid_pdf(
     assert stored(conn, "issuedinvoices", draft["IssuedInvoiceId"])["Status"] == "I"
 
 
+@pytest.mark.switch("action_row_version")
 def test_rerun_on_an_issued_invoice_only_makes_the_pdf(
     conn: Sandbox, draft: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -96,6 +98,7 @@ def test_rerun_without_skip_if_done_fails(conn: Sandbox, draft: dict[str, Any]) 
     assert action_calls(conn, "issueAndGeneratepdf") == 1
 
 
+@pytest.mark.switch("action_row_version")
 def test_issue_returns_the_record(conn: Sandbox, draft: dict[str, Any]) -> None:
     """`issue` returns the answer's Data: the invoice, now Status "I"."""
     data = act(draft["IssuedInvoiceId"], "issue")

@@ -48,6 +48,7 @@ def customer(conn: Sandbox) -> dict[str, Any]:
 # -- create -----------------------------------------------------------------------------------
 
 
+@pytest.mark.switch("location_style")
 def test_create_returns_id_location_and_row_version(conn: Sandbox, api: Api) -> None:
     """The result names the new record; its location is the sandbox URL and a GET on it works."""
     code = new_code()
@@ -60,6 +61,7 @@ def test_create_returns_id_location_and_row_version(conn: Sandbox, api: Api) -> 
     assert api.ok("GET", result["location"])["CustomerId"] == result["id"]
 
 
+@pytest.mark.switch("search_scope", "location_style")
 def test_create_with_match_on_posts_once(conn: Sandbox) -> None:
     """With match_on="Code" a second run returns the same record; the sandbox saw one POST."""
     payload = {"Code": new_code(), "Name": "Enkraten kupec"}
@@ -68,6 +70,22 @@ def test_create_with_match_on_posts_once(conn: Sandbox) -> None:
     assert second["id"] == first["id"]
     assert calls(conn, "POST", "customers") == 1
     assert len(records_where(conn, "customers", Code=payload["Code"])) == 1
+
+
+@pytest.mark.switch("search_scope")
+def test_match_on_a_field_no_exact_means_covers_fails_before_writing(conn: Sandbox) -> None:
+    """Run twice, this made two customers wherever SearchString does not search
+    RegistrationNumber: now the task fails at once, writes nothing, and names Code."""
+    payload = {"Name": "X", "RegistrationNumber": "8765432000"}
+    with pytest.raises(AirflowFailException, match="match on Code"):
+        create(payload, match_on="RegistrationNumber")
+    assert calls(conn, "POST", "customers") == 0
+
+
+def test_a_misspelt_payload_field_fails_before_writing(conn: Sandbox) -> None:
+    with pytest.raises(AirflowFailException, match=r"'Cty'.*Did you mean 'City'"):
+        create({"Code": new_code(), "Name": "X", "Cty": "Koper"})
+    assert calls(conn, "POST", "customers") == 0
 
 
 def test_create_payload_as_json_text(conn: Sandbox) -> None:
@@ -135,6 +153,7 @@ def test_bad_organisation_id_fails_without_retry(conn: Sandbox) -> None:
 # -- get --------------------------------------------------------------------------------------
 
 
+@pytest.mark.switch("location_style")
 def test_get_by_id_code_and_location(customer: dict[str, Any]) -> None:
     """The same record by ID, by code and by the create's location."""
     by_id = MinimaxGetOperator(task_id="g", resource="customers", id=customer["id"]).execute({})
@@ -145,6 +164,19 @@ def test_get_by_id_code_and_location(customer: dict[str, Any]) -> None:
     assert by_id["CustomerId"] == by_code["CustomerId"] == by_location["CustomerId"]
     assert by_id == by_code == by_location
     assert by_id["Code"] == customer["code"]
+
+
+@pytest.mark.switch("location_style")
+def test_get_by_the_location_header_of_a_create(
+    conn: Sandbox, api: Api, switch_position: str
+) -> None:
+    """The Location as the service answered it, `…/customers/5` or `…/customers?id=5`."""
+    code = new_code()
+    answer = api.request("POST", api.org("customers"), json={"Code": code, "Name": "Glava"})
+    location = answer.headers["Location"]
+    assert ("?id=" in location) == (switch_position == "query")
+    got = MinimaxGetOperator(task_id="g", location=location).execute({})
+    assert got["Code"] == code
 
 
 @pytest.mark.parametrize("fields", [["Code", "City"], "Code, City", '["Code", "City"]'])
@@ -194,6 +226,7 @@ def test_get_by_code_with_query(conn: Sandbox) -> None:
 # -- update -----------------------------------------------------------------------------------
 
 
+@pytest.mark.switch("write_answer", "concurrency_status")
 def test_update_returns_the_new_row_version(customer: dict[str, Any], conn: Sandbox) -> None:
     """The result is {"id", "row_version"} with the RowVersion the sandbox now holds."""
     result = MinimaxUpdateOperator(
@@ -288,6 +321,7 @@ def test_update_unknown_field_suggests_the_right_one(
 # -- delete -----------------------------------------------------------------------------------
 
 
+@pytest.mark.switch("write_answer")
 def test_delete_removes_the_record(customer: dict[str, Any], conn: Sandbox, api: Api) -> None:
     """After the delete the sandbox has no such record and a GET answers 404."""
     assert (

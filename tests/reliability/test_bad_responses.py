@@ -549,7 +549,10 @@ def bad_creates(draw: st.DrawFn) -> tuple[str, dict[str, str], Answer | None]:
         return "location", {}, None
     if kind == "location_without_id":
         segment = draw(NO_ID_SEGMENTS)
-        query = draw(st.sampled_from(["", "?id=5", "?CustomerId=42"]))
+        # After the resource itself, `?id=5` names record 5 (the query form of a Location):
+        # only a query that names no ID leaves it ambiguous there.
+        queries = ["", "?id=5", "?CustomerId=42"] if segment else ["", "?id=", "?Code=5", "?id=x"]
+        query = draw(st.sampled_from(queries))
         location = f"http://127.0.0.1/SI/API/api/orgs/123/customers/{segment}{query}"
         return "location", {"Location": location}, None
     body_kind, answer = draw(bad_bodies())

@@ -2,7 +2,8 @@
 
 A create whose answer is lost may or may not have been stored. The client never sends such a
 POST again blindly: with `match_on` it first looks the record up (and uses it if it is there),
-without `match_on` it fails the task at once with MinimaxAmbiguousWriteError, so that no retry
+without `match_on` it fails the task at once with MinimaxAmbiguousWriteError,
+    MinimaxConfigurationError, so that no retry
 can double the record. Here hundreds of creates run under such faults, each task retried (as
 Airflow would) when it fails, and the sandbox's store is then checked: every customer exactly
 once, none twice.
@@ -21,6 +22,7 @@ from airflow.providers.common.compat.sdk import AirflowFailException
 
 from airflow_provider_minimax.client import (
     MinimaxAmbiguousWriteError,
+    MinimaxConfigurationError,
     MinimaxError,
     MinimaxValidationError,
 )
@@ -221,7 +223,8 @@ def test_without_match_on_or_a_unique_code_the_blind_retry_is_what_doubles_the_r
     """A customer without a Code (nothing the service keeps unique): the lost answer fails the
     task at once and leaves exactly one customer. Had the provider retried the POST itself, or
     if the task is run again without match_on, the customer exists twice: the very duplicate
-    the provider refused to risk. match_on="Name" would have found the one instead."""
+    the provider refused to risk. match_on="Name" is refused before anything is sent: customers
+    have no exact lookup by name (SearchString proves no absence), only by Code."""
     sandbox = minimax_sandbox
     name = "Spletni kupec brez kode"
     payload = {"Name": name, "City": "Piran"}
@@ -240,8 +243,10 @@ def test_without_match_on_or_a_unique_code_the_blind_retry_is_what_doubles_the_r
     assert posts(sandbox) == 1
     assert len(named(sandbox, name)) == 1  # the provider refused to guess: one customer
 
-    found = task(match_on="Name").execute(context={})
-    assert [found["id"]] == named(sandbox, name) and posts(sandbox) == 1
+    with pytest.raises(AirflowFailException, match="match on Code") as refused:
+        task(match_on="Name").execute(context={})
+    assert isinstance(refused.value.__cause__, MinimaxConfigurationError)
+    assert posts(sandbox) == 1
 
     task().execute(context={})  # what a blind retry does
     assert posts(sandbox) == 2

@@ -1,8 +1,10 @@
-"""Writes airflow_provider_minimax/exports/shapes.json from the vendor's models.
+"""Writes airflow_provider_minimax/client/models.json from the vendor's models.
 
-The shapes tell the CSV and Parquet writers each row's columns and types up front, so that a
-column that is empty on the first page keeps its type on the next. Run after the vendor's
-Swagger changes:  .venv/bin/python scripts/export_shapes.py   (tests/exports checks it is current)
+The client's own digest of the vendor's Swagger (the client may import neither the sandbox nor
+exports): per resource, the fields and types of its list rows ("list"), full records ("record")
+and create bodies ("body"). The client checks create payloads and update changes against it;
+the CSV and Parquet writers take each column's type from it before the first row. Run after the
+vendor's Swagger changes:  .venv/bin/python scripts/client_models.py   (a test checks it is current)
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "airflow_provider_minimax" / "sandbox" / "vendor_models.json"
 ENDPOINTS = ROOT / "tests" / "contract" / "endpoints.json"
-OUTPUT = ROOT / "airflow_provider_minimax" / "exports" / "shapes.json"
+OUTPUT = ROOT / "airflow_provider_minimax" / "client" / "models.json"
 PREFIX = "SAOP.API.Models."
 ORG = "/api/orgs/{organisationId}/"
 
@@ -48,6 +50,10 @@ def build() -> dict[str, dict[str, Any]]:
     endpoints = json.loads(ENDPOINTS.read_text("utf-8"))
     shapes: dict[str, dict[str, Any]] = {}
     for op in endpoints:
+        if op["method"] == "POST" and op["path"].startswith(ORG) and op["body"] in models:
+            path = re.sub(r"\{\w+Id\}", "{id}", op["path"][len(ORG) :])
+            shapes.setdefault(path, {})["body"] = shape_of(op["body"], models)
+            continue
         if op["method"] != "GET" or not op["path"].startswith(ORG) or not op["response"]:
             continue
         path = re.sub(r"\{\w+Id\}", "{id}", op["path"][len(ORG) :])
