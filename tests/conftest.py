@@ -28,7 +28,7 @@ import pytest  # noqa: E402 (after the environment is set)
 from airflow_provider_minimax.client import ClientConfig, Credentials, MinimaxClient  # noqa: E402
 from airflow_provider_minimax.client.auth import forget_tokens  # noqa: E402
 from airflow_provider_minimax.client.guard import forget_in_process  # noqa: E402
-from airflow_provider_minimax.sandbox import Sandbox  # noqa: E402
+from airflow_provider_minimax.sandbox import Sandbox, Settings  # noqa: E402
 
 from .support import Api  # noqa: E402
 from .switches import (  # noqa: E402, F401
@@ -47,6 +47,15 @@ def _fresh_process_state() -> Iterator[None]:
     yield
     forget_tokens()
     forget_in_process()
+
+
+@pytest.fixture(scope="module")
+def country_sandboxes() -> Iterator[dict[str, Sandbox]]:
+    """The Croatian and Serbian worlds, for this module (the session's sandbox is Slovenian)."""
+    started = {country: Sandbox(Settings(country=country)).start() for country in ("HR", "RS")}
+    yield started
+    for sandbox in started.values():
+        sandbox.stop()
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,8 @@ and set back to its default afterwards. Several switches on one test (`switch("a
 markers) run it under each position of each switch in turn, not under every combination: one
 switch moves at a time, the others stay at their defaults.
 
-The table is written out here, not read from the sandbox: a test checks the two agree, so a new
-switch in the sandbox cannot go untested by accident.
+The table is the sandbox's own (settings.SWITCHES); tests/sandbox/test_switches.py checks that
+every switch is moved by some provider test, so a new one cannot go untested by accident.
 """
 
 from __future__ import annotations
@@ -20,19 +20,7 @@ from typing import Any
 
 import pytest
 
-# name -> positions, the default first (what Settings() and the command line start with).
-SWITCHES: dict[str, tuple[Any, ...]] = {
-    "location_style": ("path", "query"),
-    "search_scope": ("wide", "narrow"),
-    "action_row_version": ("required", "optional"),
-    "write_answer": ("empty", "record", "no-content"),
-    "budget_answer": ("429", "message"),
-    "login_error_style": ("oauth", "plain"),
-    "error_style": ("validation", "message", "text"),
-    "concurrency_status": (400, 409),
-    "max_page_size": (1000, 100),
-    "lockout_threshold": (5, 1),
-}
+from airflow_provider_minimax.sandbox.settings import SWITCHES
 
 
 def cases(names: list[str]) -> list[tuple[str, Any]]:

@@ -143,15 +143,6 @@ def concrete_path(template: str, sandbox: Sandbox) -> str:
 OPERATIONS = emulated_get_operations()
 
 
-@pytest.fixture(scope="module")
-def country_sandboxes() -> Iterator[dict[str, Sandbox]]:
-    """The Croatian and Serbian worlds, for this module (the session's sandbox is Slovenian)."""
-    started = {country: Sandbox(Settings(country=country)).start() for country in ("HR", "RS")}
-    yield started
-    for sandbox in started.values():
-        sandbox.stop()
-
-
 @pytest.fixture(params=["SI", "HR", "RS"])
 def country_api(
     request: pytest.FixtureRequest, api: Api, country_sandboxes: dict[str, Sandbox]
@@ -189,7 +180,6 @@ def test_get_answers_match_the_vendor_definition(
 
 
 def test_bench_ledger_matches_the_vendor_definitions() -> None:
-    from airflow_provider_minimax.sandbox import Settings
 
     with Sandbox(Settings(scale="bench", ledger_rows=1000, days=30)) as sandbox:
         api = Api(sandbox)

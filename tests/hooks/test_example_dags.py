@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -18,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_minimax.sandbox import Sandbox, Settings
+from airflow_provider_minimax.sandbox import Sandbox
 from tests.dagtools import parse_dags, run_dag, use_bundles, xcoms
 
 EXAMPLE_DAGS = Path(__file__).resolve().parents[2] / "example_dags"
@@ -54,15 +53,6 @@ def dag_bag(path: Path) -> dict[str, Any]:
 def example_bundle(airflow_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """example_dags/ as a DAG bundle (Airflow 3's `dag.test()` runs only DAGs of a bundle)."""
     use_bundles(monkeypatch, **{"minimax-example-dags": EXAMPLE_DAGS})
-
-
-@pytest.fixture(scope="module")
-def country_sandboxes() -> Iterator[dict[str, Sandbox]]:
-    """The Croatian and Serbian worlds, for this module (the session's sandbox is Slovenian)."""
-    started = {country: Sandbox(Settings(country=country)).start() for country in ("HR", "RS")}
-    yield started
-    for sandbox in started.values():
-        sandbox.stop()
 
 
 @pytest.fixture(params=["SI", "HR", "RS"])

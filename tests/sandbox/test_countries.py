@@ -7,10 +7,6 @@ the countries code list in one page, and Croatia's Employee on issued invoices.
 
 from __future__ import annotations
 
-import json
-import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +14,7 @@ import pytest
 import requests
 
 from airflow_provider_minimax.sandbox import Sandbox, Settings
+from airflow_provider_minimax.sandbox.process import SandboxProcess
 from tests.support import Api
 
 STANDARD_VAT = {"SI": 22.0, "HR": 25.0, "RS": 20.0}
@@ -226,34 +223,13 @@ def test_a_croatian_order_becomes_an_invoice_with_an_employee(worlds: dict[str, 
 @pytest.mark.parametrize("country", ["HR", "RS"])
 def test_the_command_line_serves_the_country(country: str) -> None:
     """`python -m airflow_provider_minimax.sandbox --country RS`: /RS/ paths, its facts."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "airflow_provider_minimax.sandbox",
-            "--port",
-            "0",
-            "--country",
-            country,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    lines = []
-    try:
-        for line in process.stdout:
-            lines.append(line.rstrip("\n"))
-            if line.startswith("export AIRFLOW_CONN_MINIMAX_DEFAULT="):
-                break
-        value = re.fullmatch(r"export AIRFLOW_CONN_MINIMAX_DEFAULT='(.*)'", lines[-1])
-        assert value is not None, lines
-        conn = json.loads(value.group(1))
+    with SandboxProcess("--country", country) as process:
+        conn = process.connection
         assert conn["host"].endswith(f"/{country}/")
         assert conn["extra"]["country"] == country
         assert any(
-            line.strip().startswith("organisations: 123 Demo d.o.o., 124 P") for line in lines
+            line.strip().startswith("organisations: 123 Demo d.o.o., 124 P")
+            for line in process.lines
         )
         form = {
             "grant_type": "password",
@@ -270,6 +246,3 @@ def test_the_command_line_serves_the_country(country: str) -> None:
             timeout=10,
         ).json()
         assert rate["Percent"] == STANDARD_VAT[country]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

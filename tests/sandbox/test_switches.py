@@ -1,10 +1,11 @@
-"""The switch table matches the sandbox, every switch is a CLI flag, a Settings field and a
+"""Every switch has a provider test, every switch is a CLI flag, a Settings field and a
 run-time key, and the `switch` marker runs a test once per position (tests/switches.py)."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -25,12 +26,29 @@ ROOT = Path(__file__).resolve().parents[2]
 _PYTEST = (sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider")
 
 
-def test_the_table_is_the_sandbox_s_own() -> None:
-    assert SWITCHES == sandbox_settings.SWITCHES
+def test_each_switch_starts_in_its_first_position() -> None:
     defaults = Settings()
     assert {name: getattr(defaults, name) for name in SWITCHES} == {
         name: positions[0] for name, positions in SWITCHES.items()
     }
+
+
+# Switches whose provider test cannot move them per test: the lock-out threshold is tested at
+# its default by tests/reliability/test_lockout.py (a threshold of 1 locks on the first wrong
+# password, which no client can prevent), the page cap by tests/client/test_lists.py with caps
+# of its own.
+_SHOWN_WITHOUT_THE_MARKER = {"lockout_threshold", "max_page_size"}
+
+
+def test_every_switch_has_a_provider_test_under_each_position() -> None:
+    """A new switch of the sandbox cannot go without a test of the provider by accident."""
+    marked = set()
+    for path in ROOT.joinpath("tests").rglob("test_*.py"):
+        if "sandbox" in path.relative_to(ROOT / "tests").parts:
+            continue
+        for call in re.findall(r"mark\.switch\(([^)]*)\)", path.read_text(encoding="utf-8")):
+            marked |= set(re.findall(r"[\"']([a-z_]+)[\"']", call))
+    assert set(SWITCHES) - _SHOWN_WITHOUT_THE_MARKER <= marked, sorted(set(SWITCHES) - marked)
 
 
 @pytest.mark.parametrize("name", sorted(SWITCHES))
