@@ -18,6 +18,7 @@ from .errors import (
     MinimaxServerError,
     MinimaxTokenUnavailableError,
     MinimaxTruncationError,
+    MinimaxUnreadCreateError,
     MinimaxValidationError,
 )
 from .resources import RESOURCES, Resource, resolve
@@ -46,6 +47,7 @@ __all__ = [
     "MinimaxServerError",
     "MinimaxTokenUnavailableError",
     "MinimaxTruncationError",
+    "MinimaxUnreadCreateError",
     "MinimaxValidationError",
     "Record",
     "Resource",

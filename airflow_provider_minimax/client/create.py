@@ -15,6 +15,7 @@ from .errors import (
     MinimaxAmbiguousWriteError,
     MinimaxConfigurationError,
     MinimaxError,
+    MinimaxUnreadCreateError,
 )
 from .location import named_record, read_named
 from .matching import check_plan, find_exact
@@ -72,17 +73,12 @@ def create_record(
                     path=ambiguous.path,
                     status=ambiguous.status,
                 ) from None
-            found = find_record(
-                client,
-                resource,
-                wanted,
-                organisation_id=org,
-                payload=payload,
-            )
+            found = _look_after_post(client, resource, wanted, org, payload, ambiguous)
             if found is not None:
                 log.warning("Minimax %s: the lost create had been stored; using it", path)
                 return found
-            if attempt == attempts:
+            # Minimax said it stored the record: a lookup that misses it proves nothing.
+            if isinstance(ambiguous, MinimaxUnreadCreateError) or attempt == attempts:
                 raise
             log.warning("Minimax %s: the lost create was not stored; sending it again", path)
     raise AssertionError("unreachable")  # pragma: no cover
@@ -91,15 +87,15 @@ def create_record(
 def _post_and_read(client: ClientAccess, resource: Resource, path: str, payload: Record) -> Record:
     response = client.transport.request("POST", path, json=payload)
     # From here on the record exists: a failure to read it back must never lead to a second
-    # POST, so it is reported as an ambiguous write (create() then looks it up by match_on).
+    # POST, so it is reported as MinimaxUnreadCreateError, which create() never sends again.
     location = response.headers.get("Location") or ""
     named = named_record(location, path, resource.id_field)
     if named is None:
         shown = f"the Location {location!r}" if location else "no Location"
-        raise MinimaxAmbiguousWriteError(
+        raise MinimaxUnreadCreateError(
             f"Minimax answered the create of a {resource.name} record with HTTP "
             f"{response.status_code} and {shown}, which names no new record of it: the record "
-            "may exist. It was not sent again.",
+            "exists but could not be read back. It was not sent again.",
             method="POST",
             path=path,
             status=response.status_code,
@@ -107,12 +103,37 @@ def _post_and_read(client: ClientAccess, resource: Resource, path: str, payload:
     try:
         return read_named(client, named, resource.id_field)
     except MinimaxError as error:
-        raise MinimaxAmbiguousWriteError(
+        raise MinimaxUnreadCreateError(
             f"The new {resource.name} record {named.record_id} was created but could not be "
             f"read back ({error}). It was not sent again.",
             method="POST",
             path=path,
             status=response.status_code,
+        ) from error
+
+
+def _look_after_post(
+    client: ClientAccess,
+    resource: str,
+    wanted: Mapping[str, Any],
+    org: int,
+    payload: Mapping[str, Any],
+    ambiguous: MinimaxAmbiguousWriteError,
+) -> Record | None:
+    """The record a POST with an unclear outcome may have made, or None when proven absent.
+
+    A lookup that fails here must not read as "nothing was written": the POST may have stored
+    the record, so its failure is reported as the ambiguous write it is.
+    """
+    try:
+        return find_record(client, resource, wanted, organisation_id=org, payload=payload)
+    except MinimaxError as error:
+        raise MinimaxAmbiguousWriteError(
+            f"{ambiguous.args[0]} Looking for it by {list(wanted)} then failed ({error}): check "
+            f"in Minimax whether {_identify(payload)} exists before running this again.",
+            method=ambiguous.method,
+            path=ambiguous.path,
+            status=ambiguous.status,
         ) from error
 
 

@@ -160,3 +160,9 @@ class MinimaxAmbiguousWriteError(MinimaxError):
     """A write may or may not have reached the service; it was not repeated blindly."""
 
     retry_may_help = False  # a retry would send it again blindly, perhaps creating it twice
+
+
+class MinimaxUnreadCreateError(MinimaxAmbiguousWriteError):
+    """Minimax accepted a create, but the new record could not be read back (or its Location
+    named none). The record exists, so the create is never sent again, not even after a
+    lookup finds nothing: a lookup can miss a record the service stored differently."""

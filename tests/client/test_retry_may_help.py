@@ -22,6 +22,7 @@ from airflow_provider_minimax.client import (
     MinimaxServerError,
     MinimaxTokenUnavailableError,
     MinimaxTruncationError,
+    MinimaxUnreadCreateError,
     MinimaxValidationError,
 )
 from airflow_provider_minimax.sandbox import FaultRule, Sandbox
@@ -41,6 +42,7 @@ DECIDED = {
     MinimaxResponseError: True,
     MinimaxTruncationError: True,
     MinimaxAmbiguousWriteError: False,
+    MinimaxUnreadCreateError: False,
 }
 
 

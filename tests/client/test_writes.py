@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from airflow_provider_minimax.client import (
+    MinimaxAmbiguousWriteError,
     MinimaxConcurrencyError,
     MinimaxConfigurationError,
+    MinimaxUnreadCreateError,
     MinimaxValidationError,
 )
 from airflow_provider_minimax.sandbox import FaultRule, Sandbox
@@ -249,3 +251,37 @@ def test_writes_to_an_unreachable_organisation_are_refused_before_sending(
     assert not any(
         route.startswith("POST /SI/API") for route in minimax_sandbox.stats()["by_route"]
     )
+
+
+@pytest.mark.switch("location_style")
+def test_a_stored_create_whose_lookup_misses_is_never_sent_again(
+    minimax_sandbox: Sandbox, make_client: Any
+) -> None:
+    """Minimax took the POST (201, a Location) but the record cannot be read back, and the
+    match_on lookup misses it: the create must fail, not be sent a second time."""
+    client = make_client()
+    # The new record's GET (…/customers/N or …/customers?id=N) and its code() lookup answer
+    # 404, as a lagging replica might.
+    minimax_sandbox.add_fault(
+        FaultRule("status", status=404, method="GET", path=r"/customers(/[0-9]+|/code\(|$)")
+    )
+    with pytest.raises(MinimaxUnreadCreateError, match="was created but could not be read"):
+        client.create("customers", {"Code": "UNREAD-1", "Name": "Neprebrano"}, match_on="Code")
+    assert minimax_sandbox.count(123, "customers", Code="UNREAD-1") == 1
+    assert minimax_sandbox.stats()["by_route"]["POST /SI/API/api/orgs/{id}/customers"] == 1
+
+
+def test_a_failed_lookup_after_a_lost_answer_is_an_ambiguous_write(
+    minimax_sandbox: Sandbox, make_client: Any
+) -> None:
+    """The POST's answer is lost and the lookup meant to settle it fails too: that is no
+    configuration error ("nothing was written"), it is an ambiguous write."""
+    client = make_client(max_retries=0)
+    minimax_sandbox.add_fault(FaultRule("drop_response", times=1, method="POST"))
+    # The first lookup (before the POST) finds nothing, as it would; the one after it fails.
+    minimax_sandbox.add_fault(FaultRule("status", status=404, times=1, path=r"code\("))
+    minimax_sandbox.add_fault(FaultRule("status", status=503, method="GET", path=r"code\("))
+    with pytest.raises(MinimaxAmbiguousWriteError, match="Looking for it by") as raised:
+        client.create("customers", {"Code": "LOST-2", "Name": "Izgubljeno"}, match_on="Code")
+    assert not isinstance(raised.value, MinimaxConfigurationError)
+    assert minimax_sandbox.count(123, "customers", Code="LOST-2") == 1
