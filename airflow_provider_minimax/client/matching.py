@@ -5,8 +5,9 @@ published, and it searches fewer than one assumes). A create that trusted it wou
 record on every rerun. So a record is looked for only where its absence can be proven:
 
 - `Code` on a resource with a `code()` lookup (404 when no record has that code);
-- a list filter that selects a field's value exactly (the catalogue's `exact_filters`, e.g.
-  InvoiceNumber and CustomerID on issued invoices, DocumentReference on received ones);
+- a list filter that selects a field's value exactly and picks out few records (the catalogue's
+  `identifying_filters`, e.g. InvoiceNumber on issued invoices, DocumentReference on received
+  ones; a status or a customer only narrows such a list, alongside one of these);
 - the list of one day of the resource's date window (DateIssued of an invoice, JournalDate of a
   journal, Date of an order or stock entry), from the payload;
 - the whole list of a nested resource (a customer's contacts), which is small.
@@ -34,7 +35,7 @@ MATCH_ROWS = 2000  # list rows compared; an exact selection larger than this ide
 def matchable(resource: Resource) -> list[str]:
     """The fields match_on can rest on for `resource` (each alone, or with others)."""
     fields = ["Code"] if resource.code_lookup else []
-    fields += [field for field, _ in resource.exact_filters]
+    fields += [field for field, _ in resource.identifying_filters]
     if resource.window_field:
         fields.append(resource.window_field)
     return fields

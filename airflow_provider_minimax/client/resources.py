@@ -13,6 +13,21 @@ from typing import Any
 
 from .errors import MinimaxConfigurationError
 
+# Fields whose exact filter narrows a list but that thousands of records share (a status, the
+# customer of every invoice of theirs): as the only match_on field, a growing book would soon
+# hold more candidates than a create may compare.
+NARROWING_FIELDS = frozenset(
+    {
+        "Customer",
+        "Status",
+        "PaymentStatus",
+        "InvoiceType",
+        "JournalType",
+        "ReceivedIssued",
+        "StockEntryType",
+    }
+)
+
 
 @dataclass(frozen=True)
 class Resource:
@@ -33,6 +48,12 @@ class Resource:
     # (record field, list filter) pairs where the filter selects the field's value exactly:
     # what match_on may rely on to prove a record absent (SearchString cannot, reference.md).
     exact_filters: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def identifying_filters(self) -> tuple[tuple[str, str], ...]:
+        """The exact filters whose value picks out few records (not a status or a customer's
+        every document): only these, a code or a day, may carry match_on on their own."""
+        return tuple(pair for pair in self.exact_filters if pair[0] not in NARROWING_FIELDS)
 
     def filter_name(self, name: str) -> str:
         """The vendor's spelling of a list filter named in any case; unknown ones are refused.

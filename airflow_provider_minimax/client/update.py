@@ -65,7 +65,14 @@ def update_record(
         try:
             client.transport.request("PUT", path, json=desired)
         except MinimaxConcurrencyError:
-            if strict or attempt == UPDATE_ATTEMPTS:
+            if strict:
+                # A PUT the transport repeated after a lost answer meets its own new RowVersion:
+                # when the record already holds the changes, that earlier PUT was applied.
+                stored = client._record("GET", path)
+                if apply(copy.deepcopy(stored)) == stored:
+                    return stored
+                raise
+            if attempt == UPDATE_ATTEMPTS:
                 raise
             log.info("Minimax %s changed while updating; reading it again", path)
             # A short random pause, so that writers racing for one record fall out of step.
@@ -85,10 +92,13 @@ def _changer(changes: Changes, catalogued: Resource) -> Callable[[Record], Recor
     shape = shape_of(resource, "body") or shape_of(resource, "record") or {}
 
     def typed(record: Record, result: Record) -> Record:
+        # A name neither the record nor the model knows would be dropped silently by the
+        # service: checked() refuses it, with the nearest known name.
         changed = {
             name: value
             for name, value in result.items()
-            if name in shape and (name not in record or record[name] != value)
+            if (name in shape and (name not in record or record[name] != value))
+            or (name not in record and name not in shape)
         }
         return {**result, **checked(shape, changed, resource)}
 

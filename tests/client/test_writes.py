@@ -111,6 +111,33 @@ def test_update_with_a_function(make_client: Any) -> None:
     assert updated["Name"] == updated["Name"].upper()
 
 
+def test_a_changes_function_that_adds_an_unknown_field_is_refused(
+    minimax_sandbox: Sandbox, make_client: Any
+) -> None:
+    client = make_client()
+    customer_id = next(iter(client.list("customers")))["CustomerId"]
+    before = minimax_sandbox.record(123, "customers", customer_id)
+    with pytest.raises(MinimaxConfigurationError, match="Cty"):
+        client.update("customers", customer_id, lambda r: r | {"Cty": "Koper"})
+    assert minimax_sandbox.record(123, "customers", customer_id) == before
+
+
+@pytest.mark.switch("write_answer")
+def test_a_pinned_row_version_survives_a_lost_put_answer(
+    minimax_sandbox: Sandbox, make_client: Any
+) -> None:
+    """The PUT is applied but its answer lost; the transport sends it again, which meets the
+    record's new RowVersion. The update did happen: it must not be reported as a conflict."""
+    client = make_client()
+    customer = client.get("customers", next(iter(client.list("customers")))["CustomerId"])
+    minimax_sandbox.add_fault(FaultRule("drop_response", times=1, method="PUT"))
+    updated = client.update(
+        "customers", customer["CustomerId"], {"City": "Izola"}, row_version=customer["RowVersion"]
+    )
+    assert updated["City"] == "Izola"
+    assert minimax_sandbox.record(123, "customers", customer["CustomerId"])["City"] == "Izola"
+
+
 @pytest.mark.switch("concurrency_status", "write_answer")
 def test_update_re_reads_after_another_writer_and_keeps_their_change(
     minimax_sandbox: Sandbox, make_client: Any
