@@ -69,10 +69,10 @@ def switch_position(request: pytest.FixtureRequest, minimax_sandbox: Any) -> Ite
     if param is None:
         raise pytest.UsageError("switch_position needs @pytest.mark.switch(name) on the test")
     name, position = param
-    default = SWITCHES[name][0]
+    before = minimax_sandbox.configure()[name]  # a test's own sandbox may not start at default
     minimax_sandbox.configure(**{name: position})
     yield position
-    minimax_sandbox.configure(**{name: default})
+    minimax_sandbox.configure(**{name: before})
 
 
 @pytest.fixture

@@ -256,6 +256,7 @@ class Sandbox:
             record = self.store.get(org, kind, int(record_id))
             record["RecordDtModified"] = when.strftime("%Y-%m-%dT%H:%M:%S")
             self.store.table(org, kind).touch()
+            self.store.count_write()
             return copy.deepcopy(record)
 
     def mark_paid(self, org: int, invoice_id: int) -> Record:

@@ -106,7 +106,13 @@ class Store:
     # -- identity -----------------------------------------------------------------------------
 
     def new_id(self) -> int:
+        # A new ID (a record, an attachment) changes the world: the next fixture rebuilds it.
+        self.count_write()
         return next(self._ids)
+
+    def count_write(self) -> None:
+        """Something of the world changed since it was built (see Sandbox.reset_if_used)."""
+        self.writes += 1
 
     def new_row_version(self) -> str:
         # SQL Server rowversions are 8 bytes; base64 of 8 bytes always ends in "=" and often holds
@@ -254,7 +260,7 @@ class Store:
 
     def _stamp(self, record: Record) -> None:
         """A write: new RowVersion and modification time (for models that carry them)."""
-        self.writes += 1
+        self.count_write()
         if "RowVersion" in record:
             record["RowVersion"] = self.new_row_version()
         if "RecordDtModified" in record:

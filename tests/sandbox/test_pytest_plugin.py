@@ -82,3 +82,25 @@ def test_the_next_test_gets_a_fresh_sandbox(api: Api) -> None:
     assert api.sandbox.settings.max_page_size == 1000
     assert api.sandbox.stats()["locked_applications"] == 0
     assert api.sandbox.stats()["token_requests"] == 1  # this test's own
+
+
+def test_a_backdated_record_and_a_pdf_count_as_writes(minimax_sandbox: Sandbox) -> None:
+    """Changes made without a new RowVersion (a backdated record, a PDF kept as an attachment)
+    still make the next test's sandbox rebuild its books."""
+    import datetime
+
+    customer_id = minimax_sandbox.ids(123, "customers")[0]
+    minimax_sandbox.backdate(123, "customers", customer_id, datetime.datetime(2020, 1, 1))
+    assert minimax_sandbox.writes
+    minimax_sandbox.reset_if_used()
+    assert minimax_sandbox.record(123, "customers", customer_id)["RecordDtModified"] != (
+        "2020-01-01T00:00:00"
+    )
+    issued = minimax_sandbox.ids(123, "issuedinvoices", Status="I")[0]
+    api = Api(minimax_sandbox)
+    api.ok(
+        "PUT",
+        api.org(f"issuedinvoices/{issued}/actions/generatepdf"),
+        params={"rowVersion": minimax_sandbox.record(123, "issuedinvoices", issued)["RowVersion"]},
+    )
+    assert minimax_sandbox.writes
