@@ -10,21 +10,18 @@ all see one type per field. A value the service could not read either is refused
 
 from __future__ import annotations
 
-import datetime
-import decimal
 import difflib
-import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from .coerce import REFUSED, WORDS, Refused, as_boolean, as_decimal, as_text, as_whole
 from .errors import MinimaxConfigurationError
 from .models import Shape, shape_of
 from .resources import Resource
 
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _REFERENCE_KEYS = ("ID", "Name", "ResourceUrl")
-_WORDS = {"int": "a whole number", "number": "a number", "bool": "true or false", "text": "text"}
 
 
 def checked_payload(resource: Resource, payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -53,9 +50,9 @@ def convert(kind: Any, value: Any, field: str, resource: str) -> Any:
         return None
     if isinstance(kind, str) and kind in _SCALARS:
         result = _SCALARS[kind](value)
-        if result is _REFUSED:
+        if isinstance(result, Refused):
             raise MinimaxConfigurationError(
-                f"The {resource} field {field} takes {_WORDS[kind]}, and {value!r} cannot be "
+                f"The {resource} field {field} takes {WORDS[kind]}, and {value!r} cannot be "
                 f"read as one. Nothing was written: correct the value{_hint(kind)}."
             )
         return result
@@ -79,66 +76,16 @@ def convert(kind: Any, value: Any, field: str, resource: str) -> Any:
     return value  # a kind this client does not know: sent as given
 
 
-_REFUSED = object()
-
-
-def _text(value: Any) -> Any:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return _REFUSED  # yes/no text fields take "D" or "N", not true/false
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, (float, decimal.Decimal)):
-        if not math.isfinite(value):
-            return _REFUSED
-        return str(int(value)) if value == int(value) else str(value)
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%S")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return _REFUSED
-
-
-def _whole(value: Any) -> Any:
-    if isinstance(value, bool):
-        return _REFUSED
-    if isinstance(value, int):
-        return value
-    number = _number(value)
-    if number is _REFUSED or number != int(number):
-        return _REFUSED
-    return int(number)
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, bool):
-        return _REFUSED
-    if isinstance(value, (int, float, decimal.Decimal)):
-        exact = decimal.Decimal(value) if not isinstance(value, decimal.Decimal) else value
-    elif isinstance(value, str):
-        try:
-            exact = decimal.Decimal(value.strip().replace(" ", ""))
-        except decimal.InvalidOperation:
-            return _REFUSED
-    else:
-        return _REFUSED
-    if not exact.is_finite():
-        return _REFUSED
+def _json_number(value: Any) -> float | int | Refused:
     # JSON carries plain numbers: whole ones as integers, others as the nearest float (amounts
     # of an accounting API have few digits; a float's repr keeps 15 of them).
+    exact = as_decimal(value)
+    if isinstance(exact, Refused):
+        return REFUSED
     return int(exact) if exact == exact.to_integral_value() else float(exact)
 
 
-def _boolean(value: Any) -> Any:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    return _REFUSED
-
-
-_SCALARS = {"text": _text, "int": _whole, "number": _number, "bool": _boolean}
+_SCALARS = {"text": as_text, "int": as_whole, "number": _json_number, "bool": as_boolean}
 
 
 def _hint(kind: str) -> str:
@@ -162,8 +109,8 @@ def _reference(value: Any, field: str, resource: str) -> Any:
         )
     if value.get("ID") in (None, ""):
         return None  # the service reads {"ID": ""} as no reference at all
-    record_id = _whole(value["ID"])
-    if record_id is _REFUSED:
+    record_id = as_whole(value["ID"])
+    if isinstance(record_id, Refused):
         raise MinimaxConfigurationError(
             f"The {resource} field {field}.ID must be a record's ID (a whole number), not "
             f"{value['ID']!r}. Nothing was written."

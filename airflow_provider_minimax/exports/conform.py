@@ -10,15 +10,20 @@ value), naming the record and the field.
 
 from __future__ import annotations
 
-import datetime
 import decimal
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from airflow_provider_minimax.client.coerce import (
+    WORDS,
+    Refused,
+    as_boolean,
+    as_decimal,
+    as_text,
+    as_whole,
+)
 from airflow_provider_minimax.client.errors import MinimaxError
 from airflow_provider_minimax.client.models import Shape
-
-_WORDS = {"int": "a whole number", "number": "a number", "bool": "true or false", "text": "text"}
 
 
 class ExportValueError(MinimaxError):
@@ -29,21 +34,6 @@ class ExportValueError(MinimaxError):
 
 class _Refused(Exception):
     pass
-
-
-def _text_field(value: Any, field: str) -> Any:
-    return value if type(value) is str else _text(value, field)
-
-
-def _int_field(value: Any, field: str) -> Any:
-    return value if type(value) is int else _whole(value, field)
-
-
-_REFERENCE: list[tuple[str, Any]] = [
-    ("ID", _int_field),
-    ("Name", _text_field),
-    ("ResourceUrl", _text_field),
-]
 
 
 class Conformer:
@@ -63,7 +53,7 @@ class Conformer:
             )
             raise ExportValueError(
                 f"{record}: field {field} holds {value!r}, which is not "
-                f"{_WORDS.get(kind, kind)} as the vendor's model types that column, and cannot "
+                f"{WORDS.get(kind, kind)} as the vendor's model types that column, and cannot "
                 "be converted to it. Correct the record in Minimax, export it as JSONL, or "
                 "leave the field out (fields=...)."
             ) from None
@@ -93,20 +83,11 @@ def _compiled(shape: Shape) -> list[tuple[str, Converter]]:
 
 
 def _converter(kind: Any) -> Converter:
-    # The common case, a value of the column's own type, returns at the first test: an
-    # export converts every value of every row.
-    if kind == "text":
-        return lambda value, field: value if type(value) is str else _text(value, field)
-    if kind == "int":
-        return lambda value, field: value if type(value) is int else _whole(value, field)
-    if kind == "number":
-        return lambda value, field: (
-            value if type(value) in (decimal.Decimal, int) else _decimal(value, field, "number")
-        )
-    if kind == "bool":
-        return lambda value, field: value if type(value) is bool else _boolean(value, field)
+    if isinstance(kind, str) and kind in _SCALARS:
+        return _SCALARS[kind]
     if kind == "ref":
-        return _nested(_REFERENCE, "a reference {ID, Name, ResourceUrl}")
+        reference = [("ID", _SCALARS["int"]), ("Name", _TEXT), ("ResourceUrl", _TEXT)]
+        return _nested(reference, "a reference {ID, Name, ResourceUrl}")
     if isinstance(kind, dict) and "rows" in kind:
         return _rows(_compiled(kind["rows"]))
     if isinstance(kind, dict) and "list" in kind:
@@ -146,57 +127,32 @@ def _rows(fields: list[tuple[str, Converter]]) -> Converter:
     return rows
 
 
-def _whole(value: Any, field: str) -> int:
-    number = _decimal(value, field, "int")
-    if number != number.to_integral_value():
-        raise _Refused(field, "int", value)
-    return int(number)
-
-
-def _boolean(value: Any, field: str) -> bool:
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    raise _Refused(field, "bool", value)
-
-
 def _mapping(value: Any, field: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise _Refused(field, "an object", value)
     return value
 
 
-def _text(value: Any, field: str) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (bool, dict, list)):
-        raise _Refused(field, "text", value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, (float, decimal.Decimal)):
-        number = _decimal(value, field, "text")
-        return str(int(number)) if number == number.to_integral_value() else str(number)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    raise _Refused(field, "text", value)
+def _scalar(kind: str, read: Callable[[Any], Any]) -> Converter:
+    """The column's reader (client/coerce.py); the common case, a value already of the
+    column's type, returns at the first test: an export converts every value of every row."""
+    own = {"text": (str,), "int": (int,), "number": (decimal.Decimal, int), "bool": (bool,)}[kind]
 
-
-def _decimal(value: Any, field: str, kind: str) -> decimal.Decimal:
-    """Exact: a float through its repr (what the JSON text said), text as written."""
-    if isinstance(value, bool):
-        raise _Refused(field, kind, value)
-    try:
-        if isinstance(value, decimal.Decimal):
-            number = value
-        elif isinstance(value, int):
-            number = decimal.Decimal(value)
-        elif isinstance(value, float):
-            number = decimal.Decimal(repr(value))
-        elif isinstance(value, str):
-            number = decimal.Decimal(value.strip())
-        else:
+    def scalar(value: Any, field: str) -> Any:
+        if type(value) in own:
+            return value
+        result = read(value)
+        if isinstance(result, Refused):
             raise _Refused(field, kind, value)
-    except decimal.InvalidOperation:
-        raise _Refused(field, kind, value) from None
-    if not number.is_finite():
-        raise _Refused(field, kind, value)
-    return number
+        return result
+
+    return scalar
+
+
+_TEXT = _scalar("text", as_text)
+_SCALARS: dict[str, Converter] = {
+    "text": _TEXT,
+    "int": _scalar("int", as_whole),
+    "number": _scalar("number", as_decimal),
+    "bool": _scalar("bool", as_boolean),
+}
