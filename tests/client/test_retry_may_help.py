@@ -14,12 +14,16 @@ from airflow_provider_minimax.client import (
     MinimaxCallBudgetError,
     MinimaxConcurrencyError,
     MinimaxConfigurationError,
+    MinimaxDeadlineError,
     MinimaxError,
     MinimaxLockoutGuardError,
     MinimaxNotFoundError,
     MinimaxRateLimitError,
+    MinimaxRedirectError,
     MinimaxResponseError,
+    MinimaxResponseTooLargeError,
     MinimaxServerError,
+    MinimaxTokenRedirectError,
     MinimaxTokenUnavailableError,
     MinimaxTruncationError,
     MinimaxValidationError,
@@ -41,6 +45,10 @@ DECIDED = {
     MinimaxResponseError: True,
     MinimaxTruncationError: True,
     MinimaxAmbiguousWriteError: False,
+    MinimaxRedirectError: False,
+    MinimaxTokenRedirectError: False,
+    MinimaxDeadlineError: True,
+    MinimaxResponseTooLargeError: False,
 }
 
 
