@@ -12,7 +12,8 @@ only: 127.0.0.1, or 127.0.0.2 as "another host" (Linux routes all of 127.0.0.0/8
 Answers (each one an object with `send(handler)`):
 - `Json(value, status=200)`, `Reply(status, body, headers)`: ordinary answers;
 - `Redirect(status, location)`: a 3xx with a Location;
-- `Trickle(total, interval)`: a body of `total` bytes, one byte every `interval` seconds;
+- `Trickle(total, interval, headers_too)`: a body of `total` bytes, one byte every `interval`
+  seconds (with `headers_too`, the status line and headers first, as slowly);
 - `Endless(chunk, gap)`: a body without end (chunked), until the client leaves;
 - `Huge(size, status, content_type, declare_length)`: `size` bytes generated while sent, never
   held in memory;
@@ -98,13 +99,19 @@ class Trickle(Answer):
     total: int = 1000
     interval: float = 0.2
     status: int = 200
+    headers_too: bool = False  # True: the status line and headers trickle as well
 
     def send(self, handler: BaseHTTPRequestHandler) -> None:
         body = b'{"x": "' + b"a" * max(0, self.total - 9) + b'"}'
-        handler.send_response(self.status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
+        head = (
+            f"HTTP/1.1 {self.status} OK\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        if self.headers_too:
+            body = head + body
+        else:
+            handler.wfile.write(head)
+            handler.wfile.flush()
         started = time.monotonic()
         for byte in body:
             if time.monotonic() - started > MAX_SECONDS:
@@ -225,7 +232,10 @@ class HostileServer:
         self._server.daemon_threads = True
         self.host = host
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll: stop() waits for it, and tests start and stop many servers.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._timer = threading.Timer(lifetime, self.stop)
         self._timer.daemon = True
         self._started = False

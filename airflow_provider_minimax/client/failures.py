@@ -65,7 +65,7 @@ def connection_error(
     if late:
         return MinimaxDeadlineError(
             f"Minimax did not finish answering within the deadline of "
-            f"{config.exchange_deadline:g} s, {config.max_retries + 1} attempts. "
+            f"{config.exchange_deadline:g} s, in {config.max_retries + 1} attempts. "
             "If the service is slow rather than stuck, raise deadline in the connection's "
             "extra (or timeout, of which the default deadline is three times).",
             method=method,

@@ -220,6 +220,8 @@ def _read_body(
                 break
             size += len(chunk)
             chunks.append(chunk)
+    except requests.RequestException:
+        raise  # ours (DeadlineExceeded): requests' errors are OSErrors too
     except (urllib3.exceptions.HTTPError, OSError) as error:
         if watch.expired:
             raise DeadlineExceeded("the answer did not end by the deadline") from error
