@@ -36,7 +36,10 @@ def _port(parts: urllib.parse.SplitResult) -> int | None:
 def origin(url: str) -> tuple[str, str, int | None]:
     parts = urllib.parse.urlsplit(url)
     scheme = parts.scheme.lower()
-    return (scheme, (parts.hostname or "").lower(), _port(parts) or _DEFAULT_PORTS.get(scheme))
+    port = _port(parts)
+    if port is None and parts.netloc.rsplit("@", 1)[-1].rpartition("]")[2].count(":"):
+        return (scheme, "", None)  # a port that is not a number: nobody's origin
+    return (scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme))
 
 
 def same_origin(first: str, second: str) -> bool:
