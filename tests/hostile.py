@@ -44,6 +44,7 @@ class Received:
     path: str  # with the query string
     headers: dict[str, str]
     body: bytes
+    peer: str = ""  # the client's address and port: one per connection it opened
 
     def carries(self, secret: str) -> bool:
         """Whether the secret appears anywhere in what the request carried."""
@@ -210,7 +211,8 @@ class HostileServer:
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                seen = Received(self.command, self.path, dict(self.headers.items()), body)
+                peer = f"{self.client_address[0]}:{self.client_address[1]}"
+                seen = Received(self.command, self.path, dict(self.headers.items()), body, peer)
                 self.seen = seen
                 with owner._lock:
                     owner.received.append(seen)

@@ -195,7 +195,7 @@ def _read_body(
     status = response.status_code
     raw: BaseHTTPResponse = response.raw
     if 300 <= status < 400:
-        _keep(response, b"", complete=False)  # only the Location matters; the body may be endless
+        _keep(response, watch, b"", complete=False)  # only the Location matters; it may not end
         return
     error_page = status >= 400
     limit = min(max_bytes, ERROR_BODY_BYTES) if error_page else max_bytes
@@ -226,11 +226,12 @@ def _read_body(
         if watch.expired:
             raise DeadlineExceeded("the answer did not end by the deadline") from error
         raise _as_requests_error(error) from error
-    _keep(response, b"".join(chunks), complete=complete)
+    _keep(response, watch, b"".join(chunks), complete=complete)
 
 
-def _keep(response: requests.Response, body: bytes, *, complete: bool) -> None:
+def _keep(response: requests.Response, watch: _Watch, body: bytes, *, complete: bool) -> None:
     """Give the response its body; close a connection whose answer was not read to the end."""
+    watch.finish()  # before the connection returns to the pool: the watchdog must not cut it
     if complete:
         response.raw.release_conn()
     else:

@@ -360,3 +360,17 @@ def test_an_answer_under_the_cap_is_read_whole(ours: HostileServer, client_for: 
     big = {**CUSTOMER, "Notes": "n" * (CAP - 1000)}
     ours.script("GET", f"{API}/customers/1", Json(big))
     assert client_for(ours, max_response_bytes=CAP).get("customers", 1)["Notes"] == big["Notes"]
+
+
+def test_answers_read_whole_keep_their_connection_for_the_next_call(
+    ours: HostileServer, client_for: Any
+) -> None:
+    """Streamed reading must give a connection back to the pool once its answer has ended."""
+    ours.script("GET", f"{API}/customers/2", Json({"Message": "no such customer"}, 404))
+    client = client_for(ours)
+    for _ in range(5):
+        client.get("customers", 1)
+    with pytest.raises(MinimaxError):
+        client.get("customers", 2)
+    client.get("customers", 1)
+    assert len({r.peer for r in ours.received}) == 1
