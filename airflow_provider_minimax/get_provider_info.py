@@ -70,6 +70,7 @@ CONN_FIELDS: dict[str, dict[str, Any]] = {
 }
 # Accepted in extra without a form field: tuning for exports and tests.
 CONNECTION_EXTRAS = (*CONN_FIELDS, "max_calls", "max_workers", "guard_dir")
+CONNECTION_EXTRAS += ("deadline", "max_response_bytes")  # one exchange's bounds in time and size
 
 UI_FIELD_BEHAVIOUR: dict[str, Any] = {
     "hidden-fields": ["schema", "port"],

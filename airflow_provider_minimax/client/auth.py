@@ -18,11 +18,11 @@ from .config import ClientConfig
 from .errors import (
     MinimaxAuthError,
     MinimaxResponseError,
-    MinimaxServerError,
     MinimaxTokenUnavailableError,
 )
 from .guard import LockoutGuard
 from .messages import server_words
+from .tokenpost import send_token_request
 
 log = logging.getLogger(__name__)
 
@@ -84,15 +84,7 @@ class TokenSource:
         }
         self.requests_made += 1
         started = self.clock()
-        try:
-            response = session.post(config.token_url, data=form, timeout=config.timeout)
-        except requests.RequestException as error:
-            raise MinimaxServerError(
-                f"Could not reach Minimax for a token ({type(error).__name__}); "
-                "token requests are not retried.",
-                method="POST",
-                path=config.token_url,
-            ) from None
+        response = send_token_request(session, config, form)
         if response.status_code in (400, 401, 403):
             raise guard.record_refusal(response.status_code, server_words(response))
         if response.status_code != 200:

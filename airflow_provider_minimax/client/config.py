@@ -14,6 +14,8 @@ COUNTRY_BASE_URLS = {
     "RS": "https://moj.minimax.rs/RS/",
 }
 MAX_PAGE_SIZE = 10_000  # far above what the service serves; larger asks are surely a mistake
+DEFAULT_DEADLINE_FLOOR = 60.0  # seconds: a full page on a slow link, whatever the timeout
+MIN_RESPONSE_BYTES = 64 * 1024  # below this even an error page's message would not fit
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,11 @@ class ClientConfig:
     max_workers: int = 1  # pages fetched at once by list() once TotalRows is known
     renew_margin: float = 60.0  # renew a token this many seconds before it expires
     guard_dir: Path | None = None  # where refused logins are remembered; None: the user's cache
+    # `timeout` bounds each socket read, not an exchange: a server trickling a byte at a time
+    # never trips it. `deadline` bounds one exchange, request to last byte (None: see below).
+    deadline: float | None = None
+    # Answers are read up to this size, then refused: a 1,000-row page is about 1 MB.
+    max_response_bytes: int = 64 * 1024 * 1024
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_url", normalise_base_url(self.base_url))
@@ -103,6 +110,13 @@ class ClientConfig:
             raise MinimaxConfigurationError(
                 f"max_workers must be 1 or more, not {self.max_workers}."
             )
+        if self.deadline is not None and not self.deadline > 0:
+            raise MinimaxConfigurationError(f"deadline must be > 0 seconds, not {self.deadline}.")
+        if self.max_response_bytes < MIN_RESPONSE_BYTES:
+            raise MinimaxConfigurationError(
+                f"max_response_bytes must be at least {MIN_RESPONSE_BYTES}, not "
+                f"{self.max_response_bytes}."
+            )
         if self.max_calls is not None and self.max_calls < 1:
             raise MinimaxConfigurationError(f"max_calls must be 1 or more, not {self.max_calls}.")
 
@@ -111,6 +125,13 @@ class ClientConfig:
         """SI, HR or RS: the last path segment of the base URL (SI when it names none)."""
         segment = self.base_url.rstrip("/").rsplit("/", 1)[-1].upper()
         return segment if segment in COUNTRY_BASE_URLS else "SI"
+
+    @property
+    def exchange_deadline(self) -> float:
+        """Seconds one exchange may take: `deadline`, else 3 timeouts (never under a minute)."""
+        if self.deadline is not None:
+            return self.deadline
+        return max(3 * self.timeout, DEFAULT_DEADLINE_FLOOR)
 
     @property
     def token_url(self) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -166,3 +167,39 @@ class MinimaxUnreadCreateError(MinimaxAmbiguousWriteError):
     """Minimax accepted a create, but the new record could not be read back (or its Location
     named none). The record exists, so the create is never sent again, not even after a
     lookup finds nothing: a lookup can miss a record the service stored differently."""
+
+
+class MinimaxRedirectError(MinimaxResponseError):
+    """The service answered with a redirect the client does not follow; `location` says where.
+
+    Only a GET to the same scheme, host and port is followed (a few hops at most): anything else
+    would send the record, the token or the password to wherever the answer pointed.
+    """
+
+    # A redirect elsewhere is the network's or the address's doing (a proxy, a moved service,
+    # a wrong base URL), and it answers the same way next time: someone must look at it.
+    retry_may_help = False
+
+    def __init__(self, message: str, *, location: str | None = None, **context: Any) -> None:
+        self.location = location  # where it pointed, without query or user info
+        super().__init__(message, **context)
+
+
+class MinimaxTokenRedirectError(MinimaxRedirectError, MinimaxAuthError):
+    """The token request was answered with a redirect: never followed, the password stays here."""
+
+    retry_may_help = False
+
+
+class MinimaxDeadlineError(MinimaxServerError):
+    """One exchange (a request and its whole answer) took longer than the `deadline` setting."""
+
+    # A slow or stuck server may recover; GET, PUT and DELETE were already retried within the
+    # call (each try counted in the stats). A POST over its deadline is an ambiguous write.
+    retry_may_help = True
+
+
+class MinimaxResponseTooLargeError(MinimaxResponseError):
+    """An answer was larger than `max_response_bytes`; the rest was not read."""
+
+    retry_may_help = False  # the same page is as large next time: ask for smaller pages

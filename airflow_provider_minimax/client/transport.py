@@ -8,6 +8,8 @@ Retries follow what a request may have done at the service:
   timeout, 429). Any other failure may have created the record: it is reported as
   `MinimaxAmbiguousWriteError`, and the caller decides (see MinimaxClient.create's match_on).
 - A 401 renews the token once and repeats the call once.
+- Each exchange is bounded in time (`deadline`) and size (`max_response_bytes`), and follows
+  no redirect but a GET's to the same origin (reading.py, redirects.py).
 """
 
 from __future__ import annotations
@@ -22,19 +24,15 @@ from typing import Any
 
 import requests
 import tenacity
-from requests.adapters import HTTPAdapter
 
 from .answers import decode_json, error_for, retry_after_of
 from .auth import TokenSource, token_source
 from .config import ClientConfig
-from .errors import (
-    MinimaxAmbiguousWriteError,
-    MinimaxCallBudgetError,
-    MinimaxConfigurationError,
-    MinimaxError,
-    MinimaxServerError,
-)
+from .errors import MinimaxCallBudgetError, MinimaxConfigurationError, MinimaxError
+from .failures import connection_error, never_sent, redirect_error, too_large_error
 from .guard import LockoutGuard, SharedGuardStore, default_guard_dir
+from .reading import AnswerTooLarge, BoundedAdapter, exchange
+from .redirects import MAX_REDIRECT_HOPS, is_redirect, same_origin, shown, target_of
 
 log = logging.getLogger("airflow_provider_minimax.client")
 
@@ -81,36 +79,12 @@ class _RetryableAnswer(Exception):
 
 def new_session(pool_size: int) -> requests.Session:
     session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(pool_size, 4), max_retries=0)
+    adapter = BoundedAdapter(pool_connections=2, pool_maxsize=max(pool_size, 4), max_retries=0)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     session.headers["User-Agent"] = USER_AGENT
     session.headers["Accept"] = "application/json"
     return session
-
-
-def _never_sent(error: BaseException) -> bool:
-    """True when a failed request surely never reached the service (safe to send again).
-
-    requests wraps urllib3's errors, which wrap the socket's: walk the whole chain.
-    """
-    if isinstance(error, requests.ConnectTimeout):
-        return True
-    pending: list[BaseException] = [error]
-    seen: set[int] = set()
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, ConnectionRefusedError) or type(current).__name__ in (
-            "NewConnectionError",
-            "ConnectTimeoutError",
-        ):
-            return True
-        linked = (current.__cause__, current.__context__, getattr(current, "reason", None))
-        pending += [item for item in (*linked, *current.args) if isinstance(item, BaseException)]
-    return False
 
 
 class Transport:
@@ -195,7 +169,7 @@ class Transport:
         except _RetryableAnswer as last:
             response = last.response
         except requests.RequestException as error:
-            raise self._connection_error(method, where, error) from None
+            raise connection_error(self.config, method, where, error) from None
         if response.status_code >= 300:
             raise error_for(response, method, where)
         return response
@@ -223,17 +197,50 @@ class Transport:
     def _send(
         self, method: str, url: str, params: dict[str, Any] | None, body: Any, token: str
     ) -> requests.Response:
+        """One exchange, and the same-origin redirects of a GET; one deadline for them all."""
+        deadline_at = time.monotonic() + self.config.exchange_deadline
+        first = url
+        for hop in range(MAX_REDIRECT_HOPS + 1):
+            response = self._exchange(method, url, params, body, token, deadline_at)
+            if not is_redirect(response.status_code):
+                return response
+            target = target_of(response.headers.get("Location"), url)
+            if (
+                method != "GET"
+                or target is None
+                or not same_origin(target, first)
+                or hop == MAX_REDIRECT_HOPS
+            ):
+                raise redirect_error(method, self.relative(first), first, response, target, hop)
+            log.info("Minimax %s %s redirected to %s", method, self.relative(url), shown(target))
+            url, params = target, None  # the Location carries its own query
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        params: dict[str, Any] | None,
+        body: Any,
+        token: str,
+        deadline_at: float,
+    ) -> requests.Response:
         self._spend_call()
         started = time.perf_counter()
         try:
-            response = self.session.request(
+            response = exchange(
+                self.session,
                 method,
                 url,
                 params=params,
                 json=body,
                 headers={"Authorization": f"Bearer {token}"},
                 timeout=self.config.timeout,
+                deadline_at=deadline_at,
+                max_bytes=self.config.max_response_bytes,
             )
+        except AnswerTooLarge as too_large:
+            raise too_large_error(self.config, method, self.relative(url), too_large) from None
         finally:
             self.stats.add(seconds=time.perf_counter() - started)
         log.debug(
@@ -262,7 +269,7 @@ class Transport:
         if isinstance(error, MinimaxError):
             return False
         if isinstance(error, requests.RequestException):
-            return method != "POST" or _never_sent(error)
+            return method != "POST" or never_sent(error)
         return False
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
@@ -293,24 +300,6 @@ class Transport:
             state.attempt_number,
             self.config.max_retries,
             seconds,
-        )
-
-    # -- errors -----------------------------------------------------------------------------------
-
-    def _connection_error(self, method: str, where: str, error: BaseException) -> MinimaxError:
-        kind = type(error).__name__
-        if method == "POST" and not _never_sent(error):
-            return MinimaxAmbiguousWriteError(
-                f"The connection failed ({kind}) after the request was sent: Minimax may or may "
-                "not have stored it. It was not sent again.",
-                method=method,
-                path=where,
-            )
-        return MinimaxServerError(
-            f"Could not get an answer from Minimax ({kind}) after {self.config.max_retries + 1} "
-            "attempts.",
-            method=method,
-            path=where,
         )
 
 

@@ -13,8 +13,15 @@ from airflow_provider_minimax.get_provider_info import CONNECTION_EXTRAS
 # The hook's logger, as before this moved out of it: log settings made for it still apply.
 log = logging.getLogger("airflow_provider_minimax.hooks.minimax")
 
-_INT_EXTRAS = ("organisation_id", "page_size", "max_retries", "max_calls", "max_workers")
-_FLOAT_EXTRAS = ("timeout",)
+_INT_EXTRAS = (
+    "organisation_id",
+    "page_size",
+    "max_retries",
+    "max_calls",
+    "max_workers",
+    "max_response_bytes",
+)
+_FLOAT_EXTRAS = ("timeout", "deadline")
 
 
 def _extra(extra: Mapping[str, Any], name: str) -> Any:

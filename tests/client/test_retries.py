@@ -125,8 +125,8 @@ def test_a_post_answered_429_is_retried(minimax_sandbox: Sandbox, make_client: A
 def test_a_post_to_a_closed_port_is_safe_to_retry() -> None:
     import requests
 
-    from airflow_provider_minimax.client.transport import _never_sent
+    from airflow_provider_minimax.client.failures import never_sent
 
     with pytest.raises(requests.RequestException) as caught:
         requests.post("http://127.0.0.1:9/x", timeout=2)
-    assert _never_sent(caught.value)
+    assert never_sent(caught.value)

@@ -14,12 +14,16 @@ from airflow_provider_minimax.client import (
     MinimaxCallBudgetError,
     MinimaxConcurrencyError,
     MinimaxConfigurationError,
+    MinimaxDeadlineError,
     MinimaxError,
     MinimaxLockoutGuardError,
     MinimaxNotFoundError,
     MinimaxRateLimitError,
+    MinimaxRedirectError,
     MinimaxResponseError,
+    MinimaxResponseTooLargeError,
     MinimaxServerError,
+    MinimaxTokenRedirectError,
     MinimaxTokenUnavailableError,
     MinimaxTruncationError,
     MinimaxUnreadCreateError,
@@ -43,6 +47,10 @@ DECIDED = {
     MinimaxTruncationError: True,
     MinimaxAmbiguousWriteError: False,
     MinimaxUnreadCreateError: False,
+    MinimaxRedirectError: False,
+    MinimaxTokenRedirectError: False,
+    MinimaxDeadlineError: True,
+    MinimaxResponseTooLargeError: False,
 }
 
 
