@@ -34,7 +34,7 @@ from .errors import (
     MinimaxError,
     MinimaxServerError,
 )
-from .guard import LockoutGuard, SharedGuardStore, default_guard_dir
+from .guard import LockoutGuard, SharedGuardStore, guard_for
 
 log = logging.getLogger("airflow_provider_minimax.client")
 
@@ -126,13 +126,7 @@ class Transport:
         self.config = config
         self.session = session or new_session(config.max_workers)
         self.tokens: TokenSource = token_source(config)
-        self.guard = LockoutGuard(
-            config.fingerprint,
-            config.credentials.username,
-            config.token_url,
-            config.guard_dir or default_guard_dir(),
-            guard_store,
-        )
+        self.guard: LockoutGuard = guard_for(config, shared=guard_store)
         self.stats = CallStats()
         self._on_token = on_token
         self._announced: set[str] = set()
