@@ -23,7 +23,7 @@ MASK = "***"
 _SHORT = 6
 # Tokens are renewed for as long as a worker lives; only the latest can be sent (and echoed),
 # so older ones may be forgotten. Credentials stay for the life of the process.
-_MAX_TOKENS = 256
+_MAX_TOKENS = 32
 
 _lock = threading.Lock()
 _credentials: set[str] = set()
