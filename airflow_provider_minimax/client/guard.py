@@ -178,6 +178,7 @@ class LockoutGuard:
             if self.fingerprint in _REFUSED_IN_PROCESS:
                 return _REFUSED_IN_PROCESS[self.fingerprint]
         text: str | None = None
+        key = self.key
         for key in (self.key, *self.legacy_keys):
             path = self.directory / f"{key}.json"
             if path.exists():
@@ -190,12 +191,15 @@ class LockoutGuard:
             return None
         try:
             record: dict[str, str] = json.loads(text)
+            if not isinstance(record, dict):
+                raise ValueError("not a record")
         except ValueError:  # damaged, or written with another encryption key: still a refusal
             record = {
                 "username": self.username,
                 "status": "?",
                 "server_message": "the record of the refusal could not be read",
             }
+        record["key"] = key  # where it was found: the error names that file and Variable
         # An old record may hold the raw answer: only its scrubbed words are shown.
         record["server_message"] = scrub(str(record.get("server_message", "")))[:_MESSAGE_CHARS]
         with _LOCK:
@@ -203,9 +207,10 @@ class LockoutGuard:
         return record
 
     def _explain(self, record: dict[str, str], *, again: bool) -> str:
-        places = [f"the file {self.path}"]
+        key = record.get("key") or self.key
+        places = [f"the file {self.directory / f'{key}.json'}"]
         if self.shared is not None:
-            places.append(self.shared.describe(self.key))
+            places.append(self.shared.describe(key))
         when = f"at {record['refused_at']}" if record.get("refused_at") else "earlier"
         lead = (
             f"Not asking Minimax for a token: it refused the login {self.username!r} {when}"

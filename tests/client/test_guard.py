@@ -268,6 +268,7 @@ def test_a_record_of_the_old_key_is_still_a_refusal(
     with pytest.raises(MinimaxLockoutGuardError, match="Not asking Minimax") as caught:
         client.organisations()
     assert "wrong-password" not in str(caught.value) and "sandbox-secret" not in str(caught.value)
+    assert str(old) in str(caught.value)  # the file to delete is the one that holds it
     assert minimax_sandbox.stats()["token_requests"] == 0
     client.clear_lockout_guard()
     assert not old.exists()
