@@ -1,7 +1,9 @@
 """Errors a caller can catch, each carrying the method, the path and the server's own words.
 
 `except MinimaxError` catches every one of them. No secret ever enters an error: paths carry
-IDs, never tokens, and the query string (where a RowVersion lives) is left out of the text.
+IDs, never tokens, and the query string (where a RowVersion lives) is left out of the text. The
+server's words are scrubbed where they enter (messages.py); the base class scrubs its texts once
+more, so that a text built anywhere else (a header's value, a reason phrase) cannot carry one.
 
 Each class says in `retry_may_help` whether running the same call again later can succeed;
 the Airflow tasks fail at once, without their retries, where it cannot. A subclass inherits
@@ -11,8 +13,10 @@ its parent's answer unless it sets its own.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+from .scrub import scrub
 
 
 @dataclass(frozen=True)
@@ -44,11 +48,13 @@ class MinimaxError(Exception):
         field_errors: Sequence[FieldError] = (),
     ) -> None:
         self.method = method
-        self.path = path
+        self.path = scrub(path) if path else path
         self.status = status
-        self.server_message = server_message
-        self.field_errors = tuple(field_errors)
-        super().__init__(message)
+        self.server_message = scrub(server_message) if server_message else server_message
+        self.field_errors = tuple(
+            replace(error, message=scrub(error.message)) for error in field_errors
+        )
+        super().__init__(scrub(message))
 
     def __str__(self) -> str:
         text = str(self.args[0]) if self.args else ""

@@ -30,7 +30,7 @@ from .auth import TokenSource, token_source
 from .config import ClientConfig
 from .errors import MinimaxCallBudgetError, MinimaxConfigurationError, MinimaxError
 from .failures import connection_error, never_sent, redirect_error, too_large_error
-from .guard import LockoutGuard, SharedGuardStore, default_guard_dir
+from .guard import LockoutGuard, SharedGuardStore, guard_for
 from .reading import AnswerTooLarge, BoundedAdapter, exchange
 from .redirects import MAX_REDIRECT_HOPS, is_redirect, same_origin, shown, target_of
 
@@ -100,13 +100,7 @@ class Transport:
         self.config = config
         self.session = session or new_session(config.max_workers)
         self.tokens: TokenSource = token_source(config)
-        self.guard = LockoutGuard(
-            config.fingerprint,
-            config.credentials.username,
-            config.token_url,
-            config.guard_dir or default_guard_dir(),
-            guard_store,
-        )
+        self.guard: LockoutGuard = guard_for(config, shared=guard_store)
         self.stats = CallStats()
         self._on_token = on_token
         self._announced: set[str] = set()

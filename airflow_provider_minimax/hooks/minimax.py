@@ -30,6 +30,33 @@ __all__ = ["MinimaxHook", "VariableGuardStore", "client_for", "config_from_conne
 
 log = logging.getLogger(__name__)
 
+# Airflow masks every string of a connection's extra as it reads it (Connection.extra_dejson),
+# and warns "Skipping masking for a secret as it's too short (<5 chars)" for any shorter one
+# before it looks at the field's name: the `country` extra (SI, HR, RS, never a secret, never
+# masked) made every task that read a Minimax connection log that warning. Airflow checks its
+# own list of values that are never secrets first; the countries join it. A real short secret
+# (a four-letter password) still gets Airflow's warning.
+_NEVER_SECRETS = ("si", "hr", "rs")
+
+
+def _not_secrets_to_airflow() -> None:
+    import importlib
+
+    for name in (
+        "airflow.sdk._shared.secrets_masker.secrets_masker",  # task code (Airflow 3)
+        "airflow._shared.secrets_masker.secrets_masker",  # server processes (Airflow 3)
+    ):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:  # Airflow 2: no such module, and no warning before the name check
+            continue
+        skipped = getattr(module, "SECRETS_TO_SKIP_MASKING", None)
+        if isinstance(skipped, set):
+            skipped.update(_NEVER_SECRETS)
+
+
+_not_secrets_to_airflow()
+
 
 def _variables() -> Any:
     """Airflow's Variable class for this process.
@@ -85,8 +112,10 @@ class VariableGuardStore:
 
 def client_for(config: ClientConfig) -> MinimaxClient:
     """A client as Airflow wants it: secrets masked in logs, refused logins shared by Variable."""
-    mask_secret(config.credentials.password)
-    mask_secret(config.credentials.client_secret)
+    # Only the secrets: masking a value that is not one would hide it in every log line.
+    for secret in (config.credentials.password, config.credentials.client_secret):
+        if secret:
+            mask_secret(secret)
     return MinimaxClient(config, guard_store=VariableGuardStore(), on_token=mask_secret)
 
 

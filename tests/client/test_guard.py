@@ -143,3 +143,132 @@ def test_a_network_failure_is_not_a_refusal(make_client: Any, tmp_path: Path) ->
     with pytest.raises(MinimaxServerError, match="not retried"):
         client.organisations()
     assert not client.transport.guard.path.exists()
+
+
+# -- the guard's key: what the service locks, however it is spelled ------------------------------
+
+
+class DictStore:
+    """A shared guard store in a dict (what the hook keeps in Airflow Variables)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    def read(self, key: str) -> str | None:
+        return self.values.get(key)
+
+    def write(self, key: str, value: str) -> None:
+        self.values[key] = value
+
+    def delete(self, key: str) -> None:
+        self.values.pop(key, None)
+
+    def describe(self, key: str) -> str:
+        return f"the store's {key}"
+
+
+def spellings_of_one_login(sandbox: Sandbox) -> list[dict[str, Any]]:
+    """One wrong password, four spellings of the same application login at the same service."""
+    creds = sandbox.settings.credentials
+    localhost = sandbox.base_url.replace("127.0.0.1", "localhost")
+    return [
+        {},
+        {"base_url": localhost},
+        {"scope": "minimax.si "},
+        {
+            "credentials": Credentials(
+                f" {creds.client_id}", creds.client_secret, creds.username, "wrong-password"
+            )
+        },
+    ]
+
+
+@pytest.mark.parametrize("store", ["process", "file", "shared"])
+def test_four_spellings_of_one_login_cost_one_refusal(
+    minimax_sandbox: Sandbox, tmp_path: Path, store: str
+) -> None:
+    """127.0.0.1 or localhost, a space after the scope or before the client id: one refused
+    login in all (these gave four, and the sandbox locks at five), whichever store stops them."""
+    from airflow_provider_minimax.client import ClientConfig, MinimaxClient
+
+    assert minimax_sandbox.settings.lockout_threshold == 5
+    shared = DictStore()
+    outcomes = []
+    for number, overrides in enumerate(spellings_of_one_login(minimax_sandbox)):
+        if store != "process":
+            forget_in_process()  # another task: only the file, or only the shared store, knows
+        options: dict[str, Any] = {
+            "credentials": wrong(minimax_sandbox),
+            "base_url": minimax_sandbox.base_url,
+            "guard_dir": tmp_path / ("guard" if store != "shared" else f"guard-{number}"),
+        } | overrides
+        client = MinimaxClient(
+            ClientConfig(**options), guard_store=shared if store == "shared" else None
+        )
+        with pytest.raises(MinimaxLockoutGuardError) as caught:
+            client.organisations()
+        outcomes.append(str(caught.value))
+        client.close()
+    assert minimax_sandbox.stats()["rejected_logins"] == 1
+    assert sum("Not asking Minimax for a token" in text for text in outcomes) == 3
+
+
+def test_what_is_sent_is_what_the_guard_knows(minimax_sandbox: Sandbox, make_client: Any) -> None:
+    """The client id's and username's pasted spaces are not sent (so a fix of them cannot be
+    stopped by a refusal of the same login); the password is sent as it is."""
+    creds = minimax_sandbox.settings.credentials
+    spaced = Credentials(
+        f" {creds.client_id} ", creds.client_secret, f"{creds.username} ", creds.password
+    )
+    assert [org["ID"] for org in make_client(credentials=spaced).organisations()] == [123, 124]
+    with pytest.raises(MinimaxLockoutGuardError):
+        make_client(
+            credentials=Credentials(
+                creds.client_id, creds.client_secret, creds.username, f"{creds.password} "
+            )
+        ).organisations()
+
+
+def test_the_service_is_its_country_not_the_hosts_spelling() -> None:
+    from airflow_provider_minimax.client.identity import service_of
+
+    assert service_of("https://moj.minimax.si/SI/") == "SI"
+    assert service_of("https://MOJ.minimax.si./si/") == "SI"
+    assert service_of("http://127.0.0.1:8080/SI/") == service_of("http://localhost:9/SI/") == "SI"
+    assert service_of("https://moj.minimax.hr/HR/") == "HR"
+    assert service_of("https://moj.minimax.rs/RS/") != service_of("https://moj.minimax.si/SI/")
+    # Without a country segment: the host, normalised, with its port.
+    assert service_of("http://localhost.:8080/") == service_of("http://127.0.0.1:8080/")
+    assert service_of("http://127.0.0.1:8080/") != service_of("http://127.0.0.1:8081/")
+
+
+def test_a_record_of_the_old_key_is_still_a_refusal(
+    minimax_sandbox: Sandbox, make_client: Any
+) -> None:
+    """A refusal remembered before the key was normalised (its file named after the exact token
+    URL and scope) still stops the login; its raw message is shown scrubbed; clearing removes it."""
+    client = make_client(credentials=wrong(minimax_sandbox))
+    guard = client.transport.guard
+    legacy = f"minimax_refused_login_{client.config.fingerprint[:24]}"  # the key until now
+    assert legacy != guard.key
+    old = guard.directory / f"{legacy}.json"
+    guard.directory.mkdir(parents=True, exist_ok=True)
+    old.write_text(
+        json.dumps(
+            {
+                "username": "sandbox-user",
+                "token_url": client.config.token_url,
+                "status": "400",
+                "server_message": "bad: password=wrong-password&client_secret=sandbox-secret",
+                "refused_at": "2026-01-01T00:00:00+00:00",
+            }
+        ),
+        "utf-8",
+    )
+    with pytest.raises(MinimaxLockoutGuardError, match="Not asking Minimax") as caught:
+        client.organisations()
+    assert "wrong-password" not in str(caught.value) and "sandbox-secret" not in str(caught.value)
+    assert str(old) in str(caught.value)  # the file to delete is the one that holds it
+    assert minimax_sandbox.stats()["token_requests"] == 0
+    client.clear_lockout_guard()
+    assert not old.exists()
