@@ -21,7 +21,7 @@ from airflow_provider_minimax.client import (
     MinimaxValidationError,
 )
 from airflow_provider_minimax.operators._base import logged_call
-from airflow_provider_minimax.operators._storage import write_file
+from airflow_provider_minimax.operators._destination import write_file
 from airflow_provider_minimax.operators.action import MinimaxActionOperator
 from airflow_provider_minimax.sandbox import Sandbox
 from airflow_provider_minimax.sensors.record import check_event
