@@ -144,8 +144,11 @@ def test_the_action_operator_fails_at_once_on_a_folder(
         action="issueAndGeneratepdf",
         attachment_path=str(folder),
     )
+    before = conn.stats()["api_calls"]
     with pytest.raises(AirflowFailException, match="is a folder"):
         operator.execute({})
+    # Found before the action: the invoice is not issued with its PDF going nowhere.
+    assert conn.stats()["api_calls"] == before
     assert files(tmp_path) == []
 
 
