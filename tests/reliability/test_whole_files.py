@@ -1,0 +1,400 @@
+"""Whole files or none, in bulk: exports killed at random points, a disk that fills at every step
+of the write, concurrent writers to one destination, and destinations no run can write.
+
+The promise (docs/exports.md, "Whole files or none"): a manifest a reader finds describes the
+data beside it (its sha256 and size), read_export returns a pair only when it does, and the next
+run to a destination leaves only its pair: no temporary file, no lock file.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import json
+import os
+import random
+import select
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from airflow.providers.common.compat.sdk import AirflowFailException
+
+from airflow_provider_minimax.exports.manifest import read_export, verify_pair
+from airflow_provider_minimax.operators import _destination, _storage
+from airflow_provider_minimax.operators._destination import Destination
+from airflow_provider_minimax.operators._storage import DestinationBusyError
+from airflow_provider_minimax.sandbox import FaultRule, Sandbox
+from tests.exports.helpers import export, files
+from tests.reliability.conftest import runs
+
+ROOT = Path(__file__).resolve().parents[2]
+MANIFEST = ".manifest.json"
+RESOURCES = ("countries", "currencies", "customers")  # each file differs from the one before
+
+
+@pytest.fixture
+def conn(minimax_connection: str, minimax_sandbox: Sandbox) -> Sandbox:
+    """`minimax_default` points at the session's sandbox (organisation 123); returns it."""
+    return minimax_sandbox
+
+
+def attempt(action: Any) -> OSError | None:
+    """None if `action()` succeeds, else the OSError it raised."""
+    try:
+        action()
+    except OSError as error:
+        return error
+    return None
+
+
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), **(extra or {})}
+
+
+def pair_state(target: Path) -> str:
+    """What a reader finds at rest: `pair`, `data without manifest`, `nothing`, or `MISMATCH`
+    (a manifest beside data it does not describe: what must never be)."""
+    manifest = target.with_name(target.name + MANIFEST)
+    if manifest.exists():
+        if not target.exists():
+            return "MISMATCH"
+        ok = verify_pair(target.read_bytes(), json.loads(manifest.read_bytes()))
+        return "pair" if ok else "MISMATCH"
+    return "data without manifest" if target.exists() else "nothing"
+
+
+# -- killed part-way ------------------------------------------------------------------------
+
+EXPORT_FOREVER = """
+import itertools, sys
+from airflow_provider_minimax.operators.export import MinimaxExportOperator
+resources = sys.argv[2].split(",")
+for n in itertools.count():
+    MinimaxExportOperator(
+        task_id=f"export_{n}", resource=resources[n % len(resources)], destination=sys.argv[1],
+        mode="full",
+    ).execute({})
+    print("EXPORTED", n, flush=True)
+"""
+
+
+def test_an_export_killed_at_a_random_point_leaves_a_pair_and_the_rerun_cleans_up(
+    conn: Sandbox, tmp_path: Path, report: Any
+) -> None:
+    """A process exports again and again (a different file each time) to one destination and
+    is killed with SIGKILL at a random moment; what it leaves is never a manifest beside other
+    data, and the rerun leaves exactly the pair."""
+    kills = runs(fast=2, full=30)
+    rng = random.Random(14)
+    target = tmp_path / "books.jsonl"
+    states: collections.Counter[str] = collections.Counter()
+    left = {"temporary files": 0, "lock files": 0, "exports before the kill": 0}
+    for _ in range(kills):
+        child = subprocess.Popen(
+            [sys.executable, "-c", EXPORT_FOREVER, str(target), ",".join(RESOURCES)],
+            env=child_env({"AIRFLOW_CONN_MINIMAX_DEFAULT": conn.airflow_connection}),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert child.stdout is not None
+            said = []  # its log goes to stdout too
+            for line in child.stdout:  # until the first export is done: then at any point
+                said.append(line)
+                if line.startswith("EXPORTED"):
+                    break
+            assert said and said[-1].startswith("EXPORTED"), "".join(said)
+            time.sleep(rng.uniform(0, 0.6))
+            child.kill()
+            done = [line for line in child.stdout.read().splitlines() if "EXPORTED" in line]
+            left["exports before the kill"] += len(done) + 1
+        finally:
+            child.kill()
+            child.wait(10)
+            if child.stdout is not None:
+                child.stdout.close()
+        states[pair_state(target)] += 1
+        leftovers = [n for n in files(tmp_path) if n.endswith(".tmp")]
+        left["temporary files"] += len(leftovers)
+        left["lock files"] += int((tmp_path / ".books.jsonl.lock").exists())
+
+        rerun = export("customers", target, mode="full")
+        assert files(tmp_path) == ["books.jsonl", "books.jsonl" + MANIFEST]
+        assert read_export(target).manifest == rerun
+    assert states["MISMATCH"] == 0, states
+    report("kills", kills=kills, states_after_kill=dict(states), **left)
+
+
+# -- a full disk at every step --------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB tmpfs: a disk that fills exactly where a test wants it to."""
+    yield from _mount(tmp_path / "disk", "size=64k")
+
+
+@pytest.fixture
+def read_only_disk(tmp_path: Path) -> Iterator[Path]:
+    yield from _mount(tmp_path / "ro", "size=64k,ro")
+
+
+def _mount(folder: Path, options: str) -> Iterator[Path]:
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def fill(disk: Path, leave: int) -> None:
+    """Fill the disk until at most `leave` bytes are free."""
+    filler = disk / "filler"
+    filler.unlink(missing_ok=True)
+    free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+    with filler.open("wb") as out:
+        out.write(b"\0" * max(0, free - leave))
+
+
+def failing_step(error: BaseException) -> str:
+    """Where in the write an error arose: the innermost step of _storage / _destination."""
+    steps = {
+        "_lock": "lock",
+        "_probe": "probe",
+        "write": "write",
+        "_close": "close",
+        "move_into_place": "rename",
+        "_withdraw": "withdraw",
+    }
+    frames = traceback.extract_tb(error.__traceback__)
+    inner = [f.name for f in frames if f.filename in (_storage.__file__, _destination.__file__)]
+    return next((steps[name] for name in reversed(inner) if name in steps), "other")
+
+
+def publish(target: Path, data: bytes, **described: Any) -> dict[str, Any]:
+    manifest = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), **described}
+    with Destination(target, manifest=True) as claimed:
+        with claimed.writer() as out:
+            for start in range(0, len(data), 1000):  # as an export writes: batch by batch
+                out.write(data[start : start + 1000])
+        claimed.publish(out, json.dumps(manifest).encode())
+    return manifest
+
+
+def test_a_disk_that_fills_at_every_step_leaves_the_old_pair_or_the_new(
+    small_disk: Path, report: Any
+) -> None:
+    """Free space from none to enough, a page at a time and a few bytes either side of the
+    data's and the manifest's needs: every attempt leaves the old pair or the new, and no
+    temporary file; the error of a full disk is left to Airflow's retries."""
+    target = small_disk / "out.csv"
+    old, new = b"o" * 5000, b"n" * 17_000
+    steps: collections.Counter[str] = collections.Counter()
+    for leave in sorted({*range(0, 32_768, 4096), *range(16_000, 26_000, 1_000)}):
+        (small_disk / "filler").unlink(missing_ok=True)
+        target.unlink(missing_ok=True)
+        publish(target, old)
+        fill(small_disk, leave)
+        error = attempt(lambda: publish(target, new))
+        assert not isinstance(error, AirflowFailException), error  # a retry may find space
+        steps[failing_step(error) if error else "none (written)"] += 1
+        assert read_export(target).data == (old if error else new)
+        assert sorted(files(small_disk)) == ["filler", "out.csv", "out.csv" + MANIFEST]
+    assert steps["none (written)"] and sum(steps.values()) > steps["none (written)"]
+    report("full_disk_pairs", attempts=sum(steps.values()), failing_step=dict(steps))
+
+
+@pytest.mark.parametrize("move", [1, 2, 3])
+def test_a_move_that_fails_on_a_full_disk_leaves_no_half_pair(
+    small_disk: Path, monkeypatch: pytest.MonkeyPatch, move: int
+) -> None:
+    """The three renames (the old manifest aside, the data, the new manifest), each failing in
+    turn with ENOSPC (a tmpfs rename needs no space, so the failure is injected)."""
+    import errno
+
+    target = small_disk / "out.csv"
+    publish(target, b"old\n")
+    replace, seen = os.replace, [0]
+
+    def full(source: str, destination: str) -> None:
+        seen[0] += 1
+        if seen[0] == move:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        replace(source, destination)
+
+    monkeypatch.setattr(_storage.os, "replace", full)
+    with pytest.raises(OSError, match="No space"):
+        publish(target, b"new\n")
+    monkeypatch.undo()
+    assert not [n for n in files(small_disk) if n.endswith((".tmp", ".lock"))]
+    assert pair_state(target) == ("pair" if move < 3 else "data without manifest")
+    if move < 3:
+        assert read_export(target).data == b"old\n"
+    publish(target, b"new\n")
+    assert read_export(target).data == b"new\n"
+
+
+def test_an_export_onto_a_full_disk_fails_for_a_retry_and_leaves_the_old_pair(
+    conn: Sandbox, small_disk: Path, report: Any
+) -> None:
+    target = small_disk / "customers.jsonl"
+    old = export("customers", target, mode="full")
+    outcomes: collections.Counter[str] = collections.Counter()
+    for leave in range(0, 2 * old["bytes"] + 8192, 2048):
+        fill(small_disk, leave)
+        error = attempt(lambda: export("customers", target, mode="full"))
+        assert not isinstance(error, AirflowFailException), error  # a retry may find space
+        outcomes[failing_step(error) if error else "written"] += 1
+        assert read_export(target).manifest["sha256"] == old["sha256"]
+        assert sorted(files(small_disk)) == [
+            "customers.jsonl",
+            "customers.jsonl" + MANIFEST,
+            "filler",
+        ]
+    assert outcomes["written"] and len(outcomes) > 1
+    report("full_disk_exports", outcomes=dict(outcomes))
+
+
+def test_a_read_only_disk_fails_the_task_before_any_api_call(
+    conn: Sandbox, read_only_disk: Path
+) -> None:
+    with pytest.raises(AirflowFailException, match="Read-only file system") as failed:
+        export("customers", read_only_disk / "customers.jsonl")
+    assert isinstance(failed.value, OSError)
+    assert conn.stats()["api_calls"] == 0
+
+
+# -- concurrent writers ---------------------------------------------------------------------
+
+WRITE_PAIRS = """
+import hashlib, json, os, sys, time
+from airflow_provider_minimax.operators._destination import Destination
+from airflow_provider_minimax.operators._storage import DestinationBusyError
+target, writer, stop = sys.argv[1], sys.argv[2], sys.argv[3]
+published = refused = n = 0
+print("ready", flush=True)
+while not os.path.exists(stop):
+    n += 1
+    data = f"{writer} {n}\\n".encode() + os.urandom(1000 * (n % 40 + 1)).hex().encode()
+    digest = hashlib.sha256(data).hexdigest()
+    manifest = {"bytes": len(data), "sha256": digest, "writer": writer, "n": n}
+    try:
+        with Destination(target, manifest=True) as claimed:
+            with claimed.writer() as out:
+                out.write(data)
+            claimed.publish(out, json.dumps(manifest).encode())
+        published += 1
+    except DestinationBusyError:
+        refused += 1
+        time.sleep(0.001)
+print(json.dumps({"published": published, "refused": refused}), flush=True)
+"""
+
+
+def test_concurrent_writers_never_show_a_reader_a_mismatched_pair(
+    tmp_path: Path, report: Any
+) -> None:
+    """Two processes publish pairs to one destination as fast as they can (the lock refuses
+    one while the other writes; it tries again); a reader reads the pair over and over, with
+    read_export and naively (the manifest, then the data, once). read_export's pairs must all
+    belong together, by the checksum and by the writer and number the data starts with."""
+    reads = runs(fast=300, full=2000)
+    target, stop = tmp_path / "out.jsonl", tmp_path / "stop"
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITE_PAIRS, str(target), name, str(stop)],
+            env=child_env(),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("a", "b")
+    ]
+    counts: collections.Counter[str] = collections.Counter()
+    try:
+        for child in writers:
+            assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        while not (target.exists() and target.with_name(target.name + MANIFEST).exists()):
+            time.sleep(0.01)
+        seen_writers = set()
+        for _ in range(reads):
+            got = read_export(target, wait=5)
+            head = got.data.split(b"\n", 1)[0].decode()
+            counts["inconsistent"] += head != f"{got.manifest['writer']} {got.manifest['n']}"
+            seen_writers.add(got.manifest["writer"])
+            counts[f"naive: {naive_read(target)}"] += 1
+    finally:
+        stop.touch()
+        outcome = [json.loads(finish(child)) for child in writers]
+    published = sum(o["published"] for o in outcome)
+    refused = sum(o["refused"] for o in outcome)
+    assert counts["inconsistent"] == 0
+    assert all(o["published"] for o in outcome) and refused > 0
+    assert files(tmp_path) == ["out.jsonl", "out.jsonl" + MANIFEST, "stop"]
+    assert pair_state(target) == "pair"
+    report(
+        "concurrent_writers",
+        reads=reads,
+        inconsistent=counts["inconsistent"],
+        writers_seen=sorted(seen_writers),
+        naive_reads={k[7:]: v for k, v in counts.items() if k.startswith("naive")},
+        published=published,
+        refused_by_lock=refused,
+    )
+
+
+def naive_read(target: Path) -> str:
+    """One read without read_export: the manifest, then the data, no second try."""
+    try:
+        manifest = json.loads(target.with_name(target.name + MANIFEST).read_bytes())
+    except FileNotFoundError:
+        return "manifest withdrawn (mid-swap)"
+    return "pair" if verify_pair(target.read_bytes(), manifest) else "swapped between the reads"
+
+
+def finish(child: subprocess.Popen[str]) -> str:
+    assert child.stdout is not None
+    try:
+        ready, _, _ = select.select([child.stdout], [], [], 30)
+        line = child.stdout.readline() if ready else "{}"
+        child.wait(10)
+        return line
+    finally:
+        child.kill()
+        child.stdout.close()
+
+
+def test_a_second_export_to_a_busy_destination_is_refused_before_any_api_call(
+    conn: Sandbox, tmp_path: Path
+) -> None:
+    """Two runs of one export at once (a manual run beside the scheduled one): the second is
+    refused at once, with a retryable error, and sends nothing; the first writes its pair."""
+    target = tmp_path / "customers.jsonl"
+    conn.add_fault(FaultRule("latency", latency_ms=800, path=r"/orgs/123/customers$", times=1))
+    first: dict[str, Any] = {}
+    running = threading.Thread(target=lambda: first.update(export("customers", target)))
+    running.start()
+    try:
+        while not (tmp_path / ".customers.jsonl.lock").exists():
+            time.sleep(0.005)
+        with pytest.raises(DestinationBusyError, match="Another export is writing"):
+            export("customers", target)
+    finally:
+        running.join()
+    assert conn.stats()["api_calls"] == first["api_calls"]
+    assert read_export(target).manifest == first
+    assert files(tmp_path) == ["customers.jsonl", "customers.jsonl" + MANIFEST]
