@@ -32,7 +32,7 @@ from airflow_provider_minimax.operators._destination import Destination
 from airflow_provider_minimax.operators._storage import DestinationBusyError
 from airflow_provider_minimax.sandbox import FaultRule, Sandbox
 from tests.exports.helpers import export, files
-from tests.reliability.conftest import runs
+from tests.reliability.conftest import FULL, runs
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ".manifest.json"
@@ -132,6 +132,56 @@ def test_an_export_killed_at_a_random_point_leaves_a_pair_and_the_rerun_cleans_u
     report("kills", kills=kills, states_after_kill=dict(states), **left)
 
 
+KILL_AT_MOVE = """
+import hashlib, json, os, signal, sys
+from airflow_provider_minimax.operators._destination import Destination
+target, kill_at = sys.argv[1], int(sys.argv[2])
+replace, moves = os.replace, [0]
+def dying(source, destination):
+    moves[0] += 1
+    if moves[0] == kill_at:
+        os.kill(os.getpid(), signal.SIGKILL)
+    replace(source, destination)
+os.replace = dying
+data = b"new rows\\n" * 1000
+manifest = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+with Destination(target, manifest=True) as claimed:
+    with claimed.writer() as out:
+        out.write(data)
+    if kill_at == 0:  # the manifest's temporary file half written
+        claimed.writer(claimed.manifest).__enter__().write(b'{"bytes": ')
+        os.kill(os.getpid(), signal.SIGKILL)
+    claimed.publish(out, json.dumps(manifest).encode())
+"""
+# 0: while the manifest is written; 1: the old manifest about to go aside; 2: the data about to
+# replace the old; 3: the new manifest about to be put in place.
+KILL_STEPS = (0, 1, 2, 3) if FULL else (3,)
+AFTER_KILL = {0: "pair", 1: "pair", 2: "data without manifest", 3: "data without manifest"}
+
+
+@pytest.mark.parametrize("step", KILL_STEPS)
+def test_a_process_killed_at_each_step_of_the_publish_leaves_no_mismatched_pair(
+    tmp_path: Path, step: int
+) -> None:
+    """SIGKILL exactly between two moves (the moment the issue saw a manifest describe the
+    previous file): never a manifest beside data it does not describe; the next run leaves
+    only its pair."""
+    target = tmp_path / "out.csv"
+    publish(target, b"old rows\n")
+    died = subprocess.run(
+        [sys.executable, "-c", KILL_AT_MOVE, str(target), str(step)],
+        env=child_env(),
+        capture_output=True,
+        check=False,
+    )
+    assert died.returncode == -9, died.stderr
+    assert pair_state(target) == AFTER_KILL[step]
+    assert any(n.endswith(".tmp") for n in files(tmp_path))
+    publish(target, b"rerun\n")
+    assert files(tmp_path) == ["out.csv", "out.csv" + MANIFEST]
+    assert read_export(target).data == b"rerun\n"
+
+
 # -- a full disk at every step --------------------------------------------------------------
 
 
@@ -172,7 +222,8 @@ def fill(disk: Path, leave: int) -> None:
 
 
 def failing_step(error: BaseException) -> str:
-    """Where in the write an error arose: the innermost step of _storage / _destination."""
+    """Where in the write an error arose: the innermost step of _storage / _destination, and
+    for a file's write, close or rename, whose (`close of manifest`)."""
     steps = {
         "_lock": "lock",
         "_probe": "probe",
@@ -181,9 +232,19 @@ def failing_step(error: BaseException) -> str:
         "move_into_place": "rename",
         "_withdraw": "withdraw",
     }
-    frames = traceback.extract_tb(error.__traceback__)
-    inner = [f.name for f in frames if f.filename in (_storage.__file__, _destination.__file__)]
-    return next((steps[name] for name in reversed(inner) if name in steps), "other")
+    ours = (_storage.__file__, _destination.__file__)
+    inner = [
+        frame
+        for frame, _ in traceback.walk_tb(error.__traceback__)
+        if frame.f_code.co_filename in ours and frame.f_code.co_name in steps
+    ]
+    if not inner:
+        return "other"
+    step = steps[inner[-1].f_code.co_name]
+    writer = inner[-1].f_locals.get("self")
+    if isinstance(writer, _storage.AtomicWriter):
+        step += " of manifest" if writer.target.name.endswith(MANIFEST) else " of data"
+    return step
 
 
 def publish(target: Path, data: bytes, **described: Any) -> dict[str, Any]:
@@ -205,7 +266,7 @@ def test_a_disk_that_fills_at_every_step_leaves_the_old_pair_or_the_new(
     target = small_disk / "out.csv"
     old, new = b"o" * 5000, b"n" * 17_000
     steps: collections.Counter[str] = collections.Counter()
-    for leave in sorted({*range(0, 32_768, 4096), *range(16_000, 26_000, 1_000)}):
+    for leave in sorted({*range(0, 40_960, 4096), *range(16_000, 26_000, 1_000)}):
         (small_disk / "filler").unlink(missing_ok=True)
         target.unlink(missing_ok=True)
         publish(target, old)
