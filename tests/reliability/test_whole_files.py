@@ -1,5 +1,6 @@
 """Whole files or none, in bulk: exports killed at random points, a disk that fills at every step
-of the write, concurrent writers to one destination, and destinations no run can write.
+of the write, and destinations no run can write (concurrent writers:
+test_whole_files_concurrent.py).
 
 The promise (docs/exports.md, "Whole files or none"): a manifest a reader finds describes the
 data beside it (its sha256 and size), read_export returns a pair only when it does, and the next
@@ -9,14 +10,10 @@ run to a destination leaves only its pair: no temporary file, no lock file.
 from __future__ import annotations
 
 import collections
-import hashlib
-import json
 import os
 import random
-import select
 import subprocess
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Iterator
@@ -26,16 +23,13 @@ from typing import Any
 import pytest
 from airflow.providers.common.compat.sdk import AirflowFailException
 
-from airflow_provider_minimax.exports.manifest import read_export, verify_pair
+from airflow_provider_minimax.exports.manifest import read_export
 from airflow_provider_minimax.operators import _destination, _storage
-from airflow_provider_minimax.operators._destination import Destination
-from airflow_provider_minimax.operators._storage import DestinationBusyError
-from airflow_provider_minimax.sandbox import FaultRule, Sandbox
+from airflow_provider_minimax.sandbox import Sandbox
 from tests.exports.helpers import export, files
 from tests.reliability.conftest import FULL, runs
+from tests.reliability.pairs import MANIFEST, attempt, child_env, pair_state, publish
 
-ROOT = Path(__file__).resolve().parents[2]
-MANIFEST = ".manifest.json"
 RESOURCES = ("countries", "currencies", "customers")  # each file differs from the one before
 
 
@@ -43,31 +37,6 @@ RESOURCES = ("countries", "currencies", "customers")  # each file differs from t
 def conn(minimax_connection: str, minimax_sandbox: Sandbox) -> Sandbox:
     """`minimax_default` points at the session's sandbox (organisation 123); returns it."""
     return minimax_sandbox
-
-
-def attempt(action: Any) -> OSError | None:
-    """None if `action()` succeeds, else the OSError it raised."""
-    try:
-        action()
-    except OSError as error:
-        return error
-    return None
-
-
-def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT), **(extra or {})}
-
-
-def pair_state(target: Path) -> str:
-    """What a reader finds at rest: `pair`, `data without manifest`, `nothing`, or `MISMATCH`
-    (a manifest beside data it does not describe: what must never be)."""
-    manifest = target.with_name(target.name + MANIFEST)
-    if manifest.exists():
-        if not target.exists():
-            return "MISMATCH"
-        ok = verify_pair(target.read_bytes(), json.loads(manifest.read_bytes()))
-        return "pair" if ok else "MISMATCH"
-    return "data without manifest" if target.exists() else "nothing"
 
 
 # -- killed part-way ------------------------------------------------------------------------
@@ -247,16 +216,6 @@ def failing_step(error: BaseException) -> str:
     return step
 
 
-def publish(target: Path, data: bytes, **described: Any) -> dict[str, Any]:
-    manifest = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), **described}
-    with Destination(target, manifest=True) as claimed:
-        with claimed.writer() as out:
-            for start in range(0, len(data), 1000):  # as an export writes: batch by batch
-                out.write(data[start : start + 1000])
-        claimed.publish(out, json.dumps(manifest).encode())
-    return manifest
-
-
 def test_a_disk_that_fills_at_every_step_leaves_the_old_pair_or_the_new(
     small_disk: Path, report: Any
 ) -> None:
@@ -338,124 +297,3 @@ def test_a_read_only_disk_fails_the_task_before_any_api_call(
         export("customers", read_only_disk / "customers.jsonl")
     assert isinstance(failed.value, OSError)
     assert conn.stats()["api_calls"] == 0
-
-
-# -- concurrent writers ---------------------------------------------------------------------
-
-WRITE_PAIRS = """
-import hashlib, json, os, sys, time
-from airflow_provider_minimax.operators._destination import Destination
-from airflow_provider_minimax.operators._storage import DestinationBusyError
-target, writer, stop = sys.argv[1], sys.argv[2], sys.argv[3]
-published = refused = n = 0
-print("ready", flush=True)
-while not os.path.exists(stop):
-    n += 1
-    data = f"{writer} {n}\\n".encode() + os.urandom(1000 * (n % 40 + 1)).hex().encode()
-    digest = hashlib.sha256(data).hexdigest()
-    manifest = {"bytes": len(data), "sha256": digest, "writer": writer, "n": n}
-    try:
-        with Destination(target, manifest=True) as claimed:
-            with claimed.writer() as out:
-                out.write(data)
-            claimed.publish(out, json.dumps(manifest).encode())
-        published += 1
-    except DestinationBusyError:
-        refused += 1
-        time.sleep(0.001)
-print(json.dumps({"published": published, "refused": refused}), flush=True)
-"""
-
-
-def test_concurrent_writers_never_show_a_reader_a_mismatched_pair(
-    tmp_path: Path, report: Any
-) -> None:
-    """Two processes publish pairs to one destination as fast as they can (the lock refuses
-    one while the other writes; it tries again); a reader reads the pair over and over, with
-    read_export and naively (the manifest, then the data, once). read_export's pairs must all
-    belong together, by the checksum and by the writer and number the data starts with."""
-    reads = runs(fast=300, full=2000)
-    target, stop = tmp_path / "out.jsonl", tmp_path / "stop"
-    writers = [
-        subprocess.Popen(
-            [sys.executable, "-c", WRITE_PAIRS, str(target), name, str(stop)],
-            env=child_env(),
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for name in ("a", "b")
-    ]
-    counts: collections.Counter[str] = collections.Counter()
-    try:
-        for child in writers:
-            assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-        while not (target.exists() and target.with_name(target.name + MANIFEST).exists()):
-            time.sleep(0.01)
-        seen_writers = set()
-        for _ in range(reads):
-            got = read_export(target, wait=5)
-            head = got.data.split(b"\n", 1)[0].decode()
-            counts["inconsistent"] += head != f"{got.manifest['writer']} {got.manifest['n']}"
-            seen_writers.add(got.manifest["writer"])
-            counts[f"naive: {naive_read(target)}"] += 1
-    finally:
-        stop.touch()
-        outcome = [json.loads(finish(child)) for child in writers]
-    published = sum(o["published"] for o in outcome)
-    refused = sum(o["refused"] for o in outcome)
-    assert counts["inconsistent"] == 0
-    assert all(o["published"] for o in outcome) and refused > 0
-    assert files(tmp_path) == ["out.jsonl", "out.jsonl" + MANIFEST, "stop"]
-    assert pair_state(target) == "pair"
-    report(
-        "concurrent_writers",
-        reads=reads,
-        inconsistent=counts["inconsistent"],
-        writers_seen=sorted(seen_writers),
-        naive_reads={k[7:]: v for k, v in counts.items() if k.startswith("naive")},
-        published=published,
-        refused_by_lock=refused,
-    )
-
-
-def naive_read(target: Path) -> str:
-    """One read without read_export: the manifest, then the data, no second try."""
-    try:
-        manifest = json.loads(target.with_name(target.name + MANIFEST).read_bytes())
-    except FileNotFoundError:
-        return "manifest withdrawn (mid-swap)"
-    return "pair" if verify_pair(target.read_bytes(), manifest) else "swapped between the reads"
-
-
-def finish(child: subprocess.Popen[str]) -> str:
-    assert child.stdout is not None
-    try:
-        ready, _, _ = select.select([child.stdout], [], [], 30)
-        line = child.stdout.readline() if ready else "{}"
-        child.wait(10)
-        return line
-    finally:
-        child.kill()
-        child.stdout.close()
-
-
-def test_a_second_export_to_a_busy_destination_is_refused_before_any_api_call(
-    conn: Sandbox, tmp_path: Path
-) -> None:
-    """Two runs of one export at once (a manual run beside the scheduled one): the second is
-    refused at once, with a retryable error, and sends nothing; the first writes its pair."""
-    target = tmp_path / "customers.jsonl"
-    conn.add_fault(FaultRule("latency", latency_ms=800, path=r"/orgs/123/customers$", times=1))
-    first: dict[str, Any] = {}
-    running = threading.Thread(target=lambda: first.update(export("customers", target)))
-    running.start()
-    try:
-        while not (tmp_path / ".customers.jsonl.lock").exists():
-            time.sleep(0.005)
-        with pytest.raises(DestinationBusyError, match="Another export is writing"):
-            export("customers", target)
-    finally:
-        running.join()
-    assert conn.stats()["api_calls"] == first["api_calls"]
-    assert read_export(target).manifest == first
-    assert files(tmp_path) == ["customers.jsonl", "customers.jsonl" + MANIFEST]
