@@ -1,9 +1,12 @@
 """Files written whole or not at all, on any storage Airflow's ObjectStoragePath reaches.
 
-Bytes go to a hidden temporary name beside the target and are moved into place only when the
-writer closes without an error; on an error the temporary file is removed. On a local disk the
-move is an atomic rename; on object stores (s3://, gs://, …) the target object appears in one
-piece, since an object is only visible once completely written.
+Bytes go to a hidden temporary name beside the target (`.<name>.<12 hex>.tmp`) and are moved
+into place only when the writer closes without an error; on an error, a failing close
+included, the temporary file is removed. On a local disk the move is an atomic rename; on
+object stores (s3://, gs://, …) the target object appears in one piece, since an object is only
+visible once completely written.
+
+How a target is claimed and a data file published with its manifest: _destination.py.
 
 A destination no retry can write to (a folder, a parent that cannot be made, no permission, a
 storage Airflow cannot reach) fails the task at once: the error raised is an
@@ -16,6 +19,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import re
 import uuid
 from types import TracebackType
 from typing import IO, Any, NoReturn
@@ -43,6 +47,11 @@ class NotPermittedError(AirflowFailException, PermissionError):
 
 class UnwritablePathError(AirflowFailException, OSError):
     """A destination no retry can write to, for any other reason (read-only, name too long)."""
+
+
+# Not a task failure: the other writer finishes, and Airflow's retry then finds the lock free.
+class DestinationBusyError(BlockingIOError):
+    """Another writer holds the destination's lock; nothing was spent by this one."""
 
 
 _NO_RETRY_CURES: tuple[tuple[type[OSError], type[OSError]], ...] = (
@@ -90,12 +99,31 @@ def url_of(path: Any) -> str:
     return str(path)
 
 
-class AtomicWriter:
-    """`with AtomicWriter(path) as out: out.write(b"…")`; then `out.size`, `out.sha256`."""
+def is_local(path: Any) -> bool:
+    return path.protocol in ("file", "local", "")
 
-    def __init__(self, target: Any) -> None:
+
+def temporary_name(name: str) -> str:
+    """A temporary file's name beside `name`, unique to one writer."""
+    return f".{name}.{uuid.uuid4().hex[:12]}.tmp"
+
+
+def is_temporary_of(candidate: str, name: str) -> bool:
+    """Whether `candidate` is a temporary file some writer of `name` made (`temporary_name`)."""
+    return re.fullmatch(rf"\.{re.escape(name)}\.[0-9a-f]{{12}}\.tmp", candidate) is not None
+
+
+class AtomicWriter:
+    """`with AtomicWriter(path) as out: out.write(b"…")`; then `out.size`, `out.sha256`.
+
+    With `defer=True` the closed temporary file waits for `move_into_place()` (or `discard()`):
+    a Destination moves a data file and its manifest only once both are written.
+    """
+
+    def __init__(self, target: Any, *, defer: bool = False) -> None:
         self.target = storage_path(target)
-        self.temporary = self.target.parent / f".{self.target.name}.{uuid.uuid4().hex[:12]}.tmp"
+        self.temporary = self.target.parent / temporary_name(self.target.name)
+        self.defer = defer
         self.size = 0
         self._hash = hashlib.sha256()
         self._file: IO[bytes] | None = None
@@ -106,11 +134,18 @@ class AtomicWriter:
 
     def __enter__(self) -> AtomicWriter:
         try:
-            # Object stores have no directories to make; a local disk needs them. When they
-            # cannot be made, opening the file below says why.
-            with contextlib.suppress(OSError, NotImplementedError):
-                self.target.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.temporary.open("wb")
+            if is_local(self.target):
+                # Made here, not claimed by a Destination (write_file's callers, tests): the
+                # parents are made as for a Destination. "x": never someone else's file.
+                with contextlib.suppress(OSError):
+                    os.makedirs(self.target.parent.path, exist_ok=True)
+                self._file = open(self.temporary.path, "xb")
+            else:
+                # Object stores have no directories to make; when they cannot be made, opening
+                # the file below says why.
+                with contextlib.suppress(OSError, NotImplementedError):
+                    self.target.parent.mkdir(parents=True, exist_ok=True)
+                self._file = self.temporary.open("wb")
         except OSError as error:
             _fail_at_once(error, self.target)
         except ImportError as error:  # the storage's filesystem package is not installed
@@ -145,22 +180,42 @@ class AtomicWriter:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self._file is not None:
-            self._file.close()
-        if exc_type is None:
-            try:
-                self._move_into_place()
-                return
-            except BaseException:
-                self._discard()
+        failed = exc_type is not None
+        try:
+            self._close(durable=not failed)
+            if not failed and not self.defer:
+                self.move_into_place()
+        except BaseException:
+            # A close that fails (a full disk meets the last buffered bytes) must not leave
+            # the temporary file behind: the discard runs whatever failed.
+            self.discard()
+            if not failed:
                 raise
-        self._discard()
+        if failed:
+            self.discard()
 
-    def _move_into_place(self) -> None:
+    def _close(self, *, durable: bool) -> None:
+        handle = self._file
+        if handle is None or handle.closed:
+            return
+        try:
+            try:
+                if durable:
+                    handle.flush()
+                    if is_local(self.target):
+                        # On the disk before the rename makes it the file: after a power cut,
+                        # the name shows the whole file or the previous one, never an empty one.
+                        os.fsync(handle.fileno())
+            finally:
+                handle.close()
+        except OSError as error:
+            _fail_at_once(error, self.target)
+
+    def move_into_place(self) -> None:
         if self.target.is_dir():
             raise FolderTargetError(f"{self.target} is a folder; name a file to write.")
         try:
-            if self.target.protocol in ("file", "local"):
+            if is_local(self.target):
                 # os.replace is an atomic rename that never moves the file *into* a folder.
                 os.replace(self.temporary.path, self.target.path)
             else:
@@ -168,13 +223,12 @@ class AtomicWriter:
         except OSError as error:
             _fail_at_once(error, self.target)
 
-    def _discard(self) -> None:
+    def discard(self) -> None:
         with contextlib.suppress(OSError):
-            self.temporary.unlink()
-
-
-def write_file(target: Any, data: bytes) -> AtomicWriter:
-    """Write `data` to `target` atomically; returns the finished writer (size, sha256, path)."""
-    with AtomicWriter(target) as writer:
-        writer.write(data)
-    return writer
+            if self._file is not None and not self._file.closed:
+                self._file.close()
+        with contextlib.suppress(OSError):
+            if is_local(self.target):
+                os.unlink(self.temporary.path)
+            else:
+                self.temporary.unlink()

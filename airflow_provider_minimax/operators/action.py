@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 from collections.abc import Sequence
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from airflow.providers.common.compat.sdk import AirflowFailException
 
 from airflow_provider_minimax.operators._base import MinimaxBaseOperator, parse_mapping
-from airflow_provider_minimax.operators._storage import write_file
+from airflow_provider_minimax.operators._destination import Destination
 
 
 class MinimaxActionOperator(MinimaxBaseOperator):
@@ -70,6 +71,17 @@ class MinimaxActionOperator(MinimaxBaseOperator):
 
     def execute(self, context: Any) -> Any:
         query = parse_mapping(self.query, "query", allow_none=True) or {}
+        with contextlib.ExitStack() as held:
+            # Claimed before the action runs: a path no retry can write fails the task before
+            # an invoice is issued whose PDF would then have nowhere to go.
+            target = (
+                held.enter_context(Destination(self.attachment_path))
+                if self.attachment_path
+                else None
+            )
+            return self._run(query, target)
+
+    def _run(self, query: dict[str, Any], target: Destination | None) -> Any:
         data = self.call(
             f"{self.action} {self.resource} {self.id}",
             lambda: self.hook.action(
@@ -91,7 +103,7 @@ class MinimaxActionOperator(MinimaxBaseOperator):
             return data
         content = _decode(data)
         summary = {"file_name": data.get("AttachmentFileName"), "bytes": len(content)}
-        if not self.attachment_path:
+        if target is None:
             self.log.warning(
                 "%s returned %s (%d bytes); give attachment_path to keep it.",
                 self.action,
@@ -99,7 +111,7 @@ class MinimaxActionOperator(MinimaxBaseOperator):
                 len(content),
             )
             return summary | {"sha256": hashlib.sha256(content).hexdigest(), "path": None}
-        written = write_file(self.attachment_path, content)
+        written = target.write(content)
         self.log.info(
             "Wrote %s (%d bytes) to %s", summary["file_name"], written.size, written.target
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import time
@@ -17,7 +18,8 @@ from airflow_provider_minimax.exports.destination import (
     static_prefix,
 )
 from airflow_provider_minimax.operators._base import MinimaxBaseOperator, parse_list, parse_mapping
-from airflow_provider_minimax.operators._storage import AtomicWriter, url_of, write_file
+from airflow_provider_minimax.operators._destination import Destination
+from airflow_provider_minimax.operators._storage import AtomicWriter, url_of
 
 if TYPE_CHECKING:
     from airflow_provider_minimax.client import MinimaxClient
@@ -187,16 +189,28 @@ class MinimaxExportOperator(MinimaxBaseOperator):
             )
         self._exported = []
         organisations = self._organisations()
-        manifests = [
-            self._export(context, org, several=len(organisations) > 1) for org in organisations
-        ]
+        with contextlib.ExitStack() as held:
+            # Every file is claimed before the first call of any export: a destination no run
+            # can write (a folder, read-only, another writer's) fails before anything is spent.
+            claimed = [
+                (org, held.enter_context(self._claim(context, org, len(organisations) > 1)))
+                for org in organisations
+            ]
+            manifests = [self._export(context, org, to) for org, to in claimed]
         self._announce(context, manifests)
         return manifests[0] if len(manifests) == 1 else manifests
 
+    def _claim(self, context: Any, organisation_id: int | None, several: bool) -> Destination:
+        """The organisation's file, claimed (see _destination.py): nothing is sent to Minimax."""
+        client = self.hook.get_conn()
+        org = client.organisation_id(organisation_id)  # a lookup only if none is configured
+        path = self._file_path(client, org, *self._interval(context), several)
+        return Destination(path, manifest=True)
+
     def _export(
-        self, context: Any, organisation_id: int | None, *, several: bool
+        self, context: Any, organisation_id: int | None, destination: Destination
     ) -> dict[str, Any]:
-        """One organisation's file and its manifest; the manifest is returned."""
+        """One organisation's file and its manifest, published as a pair; the manifest."""
         from airflow_provider_minimax.operators._lineage import Exported
 
         client = self.hook.get_conn()
@@ -210,12 +224,11 @@ class MinimaxExportOperator(MinimaxBaseOperator):
             lambda: self._open_feed(client, organisation_id, start, end, filters),
             lambda opened: opened.mode,
         )
-        path = self._file_path(client, feed, start, end, several)
         shape = self._shape(feed, wanted)
-        written, rows = self._write(path, feed, shape, wanted)
+        written, rows = self._write(destination, feed, shape, wanted)
         cost = {k: v - before.get(k, 0) for k, v in client.stats.as_dict().items()}
         result = self._manifest(client, feed, written, rows, cost, time.perf_counter() - started)
-        write_file(f"{written.target}.manifest.json", json.dumps(result, indent=2).encode())
+        destination.publish(written, json.dumps(result, indent=2).encode())
         source = client.list_url(feed.path, organisation_id=feed.organisation_id)
         self._exported.append(Exported(result, source, shape))
         return result
@@ -246,17 +259,18 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         )
 
     def _file_path(
-        self, client: MinimaxClient, feed: Feed, start: Any, end: Any, several: bool
+        self, client: MinimaxClient, organisation_id: int, start: Any, end: Any, several: bool
     ) -> str:
-        """The file this organisation's rows go to, by the destination's placeholders."""
+        """The file this organisation's rows go to, by the destination's placeholders; known
+        before the feed (a window's days are the interval's local days)."""
         days = days_to_name(
-            feed.window, start, end, country=client.config.country, time_zone=self.time_zone or None
+            None, start, end, country=client.config.country, time_zone=self.time_zone or None
         )
         try:
             return fill_destination(
                 self.destination,
                 resource=self.resource,
-                organisation_id=feed.organisation_id,
+                organisation_id=organisation_id,
                 days=days,
                 several=several,
             )
@@ -272,9 +286,9 @@ class MinimaxExportOperator(MinimaxBaseOperator):
             raise AirflowFailException(f"fields: {self.resource} has {error}") from None
 
     def _write(
-        self, path: str, feed: Feed, shape: Shape | None, wanted: list[str] | None
+        self, destination: Destination, feed: Feed, shape: Shape | None, wanted: list[str] | None
     ) -> tuple[AtomicWriter, int]:
-        """The feed's rows into the file at `path`, whole or not at all; (the file, its rows)."""
+        """The feed's rows into a temporary file, whole or not at all; (the file, its rows)."""
         from airflow_provider_minimax.exports.formats import writer_for
         from airflow_provider_minimax.exports.pipeline import (
             UnknownFieldsError,
@@ -286,7 +300,7 @@ class MinimaxExportOperator(MinimaxBaseOperator):
 
         def stream() -> tuple[AtomicWriter, int]:
             try:
-                with AtomicWriter(path) as out:
+                with destination.writer() as out:
                     writer = writer_for(self.format, out, shape)  # type: ignore[arg-type]
                     rows = export_rows(
                         feed.rows,

@@ -21,7 +21,7 @@ from airflow_provider_minimax.client import (
     MinimaxValidationError,
 )
 from airflow_provider_minimax.operators._base import logged_call
-from airflow_provider_minimax.operators._storage import write_file
+from airflow_provider_minimax.operators._destination import write_file
 from airflow_provider_minimax.operators.action import MinimaxActionOperator
 from airflow_provider_minimax.sandbox import Sandbox
 from airflow_provider_minimax.sensors.record import check_event
@@ -144,8 +144,11 @@ def test_the_action_operator_fails_at_once_on_a_folder(
         action="issueAndGeneratepdf",
         attachment_path=str(folder),
     )
+    before = conn.stats()["api_calls"]
     with pytest.raises(AirflowFailException, match="is a folder"):
         operator.execute({})
+    # Found before the action: the invoice is not issued with its PDF going nowhere.
+    assert conn.stats()["api_calls"] == before
     assert files(tmp_path) == []
 
 
