@@ -28,6 +28,7 @@ import pytest  # noqa: E402 (after the environment is set)
 from airflow_provider_minimax.client import ClientConfig, Credentials, MinimaxClient  # noqa: E402
 from airflow_provider_minimax.client.auth import forget_tokens  # noqa: E402
 from airflow_provider_minimax.client.guard import forget_in_process  # noqa: E402
+from airflow_provider_minimax.client.scrub import forget_secrets  # noqa: E402
 from airflow_provider_minimax.sandbox import Sandbox, Settings  # noqa: E402
 
 from .support import Api  # noqa: E402
@@ -44,9 +45,11 @@ def _fresh_process_state() -> Iterator[None]:
     """Tokens and refused logins are process-wide by design; each test starts without them."""
     forget_tokens()
     forget_in_process()
+    forget_secrets()
     yield
     forget_tokens()
     forget_in_process()
+    forget_secrets()
 
 
 @pytest.fixture(scope="module")

@@ -132,7 +132,9 @@ def test_a_second_export_to_a_busy_destination_is_refused_before_any_api_call(
     """Two runs of one export at once (a manual run beside the scheduled one): the second is
     refused at once, with a retryable error, and sends nothing; the first writes its pair."""
     target = tmp_path / "customers.jsonl"
-    conn.add_fault(FaultRule("latency", latency_ms=800, path=r"/orgs/123/customers$", times=1))
+    # Every customers list is slow (not just the first: another test's late request must not
+    # take the one slow answer), so the first export still holds the lock when the second comes.
+    conn.add_fault(FaultRule("latency", latency_ms=800, path=r"/orgs/123/customers$"))
     first: dict[str, Any] = {}
     running = threading.Thread(target=lambda: first.update(export("customers", target)))
     running.start()
