@@ -241,9 +241,16 @@ class MinimaxExportOperator(MinimaxBaseOperator):
             filters=filters,
             detail=bool(self.detail),
             organisation_id=organisation_id,
-            max_workers=int(self.max_workers) if self.max_workers else None,
+            max_workers=self._max_workers(),
             decimals=self.format != "jsonl",  # exact amounts where a file type has them
         )
+
+    def _max_workers(self) -> int | None:
+        """The argument as a number (a template renders text); its range is the client's."""
+        from airflow_provider_minimax.client.settings import from_text
+
+        value: Any = self.max_workers
+        return None if value in (None, "") else from_text("max_workers", value)
 
     def _file_path(
         self, client: MinimaxClient, feed: Feed, start: Any, end: Any, several: bool
