@@ -12,9 +12,9 @@ from airflow.providers.common.compat.sdk import AirflowFailException, Asset
 
 from airflow_provider_minimax.exports.destination import (
     DestinationError,
+    asset_uri,
     days_to_name,
     fill_destination,
-    static_prefix,
 )
 from airflow_provider_minimax.operators._base import MinimaxBaseOperator, parse_list, parse_mapping
 from airflow_provider_minimax.operators._storage import AtomicWriter, url_of, write_file
@@ -112,9 +112,13 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         interval_end: Any = None,
         **kwargs: Any,
     ) -> None:
-        if "outlets" not in kwargs:
-            kwargs["outlets"] = [Asset(static_prefix(destination), extra={"resource": resource})]
+        given_outlets = "outlets" in kwargs
         super().__init__(**kwargs)
+        if not given_outlets:  # after BaseOperator: the Asset may be named after the DAG's ID
+            uri = asset_uri(
+                destination, resource=resource, dag_id=self.dag_id, task_id=self.task_id
+            )
+            self.outlets = [Asset(uri, extra={"resource": resource})]
         self.resource = resource
         self.destination = destination
         self.format = format
