@@ -17,6 +17,7 @@ from airflow_provider_minimax.exports.destination import (
     fill_destination,
 )
 from airflow_provider_minimax.operators._base import MinimaxBaseOperator, parse_list, parse_mapping
+from airflow_provider_minimax.operators._organisations import log_total
 from airflow_provider_minimax.operators._storage import AtomicWriter, url_of, write_file
 
 if TYPE_CHECKING:
@@ -136,20 +137,9 @@ class MinimaxExportOperator(MinimaxBaseOperator):
     # -- arguments ----------------------------------------------------------------------------
 
     def _organisations(self) -> list[int | None]:
-        chosen = self.organisation_ids
-        if chosen in (None, "", []):
-            return [None]
-        if isinstance(chosen, str) and chosen.strip().lower() == "all":
-            return [int(org["ID"]) for org in self.hook.organisations()]
-        if isinstance(chosen, str) and chosen.strip().startswith("["):
-            chosen = json.loads(chosen)
-        items = chosen if isinstance(chosen, (list, tuple)) else [chosen]
-        try:
-            return [int(item) for item in items]
-        except (TypeError, ValueError):
-            raise AirflowFailException(
-                f"organisation_ids must be an ID, a list of IDs or 'all', not {chosen!r}."
-            ) from None
+        from airflow_provider_minimax.operators._organisations import organisations_to_export
+
+        return organisations_to_export(self, self.organisation_ids)
 
     def _interval(self, context: Any) -> tuple[Any, Any]:
         """The interval to export: the arguments, else the run's data interval."""
@@ -190,21 +180,32 @@ class MinimaxExportOperator(MinimaxBaseOperator):
                 f"format must be one of {', '.join(FORMATS)}, not {self.format!r}."
             )
         self._exported = []
+        # Taken before the organisations are chosen: what choosing them cost (the lookup of
+        # "all", and its token) is counted in the first manifest, so the manifests add up to
+        # every call the task made.
+        before: dict[str, float] | None = self.hook.get_conn().stats.as_dict()
         organisations = self._organisations()
-        manifests = [
-            self._export(context, org, several=len(organisations) > 1) for org in organisations
-        ]
+        manifests = []
+        for org in organisations:
+            manifests.append(self._export(context, org, len(organisations) > 1, before))
+            before = None
         self._announce(context, manifests)
+        log_total(self, manifests)
         return manifests[0] if len(manifests) == 1 else manifests
 
     def _export(
-        self, context: Any, organisation_id: int | None, *, several: bool
+        self,
+        context: Any,
+        organisation_id: int | None,
+        several: bool,
+        before: dict[str, float] | None = None,
     ) -> dict[str, Any]:
-        """One organisation's file and its manifest; the manifest is returned."""
+        """One organisation's file and its manifest (its cost counted from `before`, default
+        now); the manifest is returned."""
         from airflow_provider_minimax.operators._lineage import Exported
 
         client = self.hook.get_conn()
-        before = client.stats.as_dict()
+        before = before or client.stats.as_dict()
         started = time.perf_counter()
         filters = parse_mapping(self.filters, "filters", allow_none=True)
         wanted = parse_list(self.fields, "fields")
