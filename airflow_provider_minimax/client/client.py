@@ -28,6 +28,7 @@ from .guard import SharedGuardStore
 from .location import read_location
 from .pagination import Page, PageReader, read_page
 from .resources import Resource, ResourcePath, resolve
+from .settings import check
 from .transport import CallStats, Transport, quote_segment
 from .update import Changes, update_record
 from .waits import lookup_record
@@ -179,7 +180,8 @@ class MinimaxClient:
         """
         resolved, _, path = self._where(resource, organisation_id)
         size = self._page_size(page_size)
-        workers = max_workers or self.config.max_workers
+        workers = self.config.max_workers if max_workers is None else max_workers
+        check("max_workers", workers, self.config.max_workers)
         query = self._filters(resolved.resource, filters)
         return self._pages(path, query, size, workers, decimals=decimals)
 
@@ -222,8 +224,7 @@ class MinimaxClient:
 
     def _page_size(self, page_size: int | None) -> int:
         size = self.config.page_size if page_size is None else page_size
-        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 10_000:
-            raise MinimaxConfigurationError(f"page_size must be between 1 and 10000, not {size!r}.")
+        check("page_size", size, self.config.page_size)
         return size
 
     def _pages(

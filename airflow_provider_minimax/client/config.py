@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import urllib.parse
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .errors import MinimaxConfigurationError
+from .settings import LIMITS, check
 
 COUNTRY_BASE_URLS = {
     "SI": "https://moj.minimax.si/SI/",
@@ -15,7 +17,6 @@ COUNTRY_BASE_URLS = {
 }
 MAX_PAGE_SIZE = 10_000  # far above what the service serves; larger asks are surely a mistake
 DEFAULT_DEADLINE_FLOOR = 60.0  # seconds: a full page on a slow link, whatever the timeout
-MIN_RESPONSE_BYTES = 64 * 1024  # below this even an error page's message would not fit
 
 
 @dataclass(frozen=True)
@@ -53,25 +54,43 @@ class Credentials:
 def normalise_base_url(base_url: str | None, country: str | None = None) -> str:
     """The country's base, ending in `/`: `https://moj.minimax.si/SI/`.
 
-    Accepts what users paste: no trailing slash, or the API root (`…/SI/API/`) instead of the base.
+    Accepts what users paste: no trailing slash, no scheme (`https://` is meant; `http://` on
+    this machine), or the API root (`…/SI/API/`) instead of the base. A `country` that the base
+    URL contradicts (HR with `…/SI/`) is refused: one of the two is a mistake, and guessing which
+    would send the books to the wrong country's service.
     """
-    if not base_url:
-        code = (country or "SI").upper()
-        if code not in COUNTRY_BASE_URLS:
-            raise MinimaxConfigurationError(
-                f"country must be one of {', '.join(COUNTRY_BASE_URLS)}, not {country!r}."
-            )
-        return COUNTRY_BASE_URLS[code]
+    code = (country or "").strip().upper() or None
+    if code is not None and code not in COUNTRY_BASE_URLS:
+        raise MinimaxConfigurationError(
+            f"country must be one of {', '.join(COUNTRY_BASE_URLS)}, not {country!r}. "
+            "Correct it, or leave it empty to take the country from the base URL."
+        )
+    if not base_url or not base_url.strip():
+        return COUNTRY_BASE_URLS[code or "SI"]
     url = base_url.strip()
     if "://" not in url:
-        raise MinimaxConfigurationError(
-            f"The Minimax base URL {url!r} needs a scheme, e.g. https://moj.minimax.si/SI/."
-        )
+        host = url.split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
+        url = ("http://" if host in _LOCAL_HOSTS else "https://") + url
     url = url.rstrip("/") + "/"
     for suffix in ("api/", "API/api/"):
         if url.lower().endswith("/" + suffix.lower()):
             url = url[: -len(suffix)]
+    named = country_of(url)
+    if code is not None and named is not None and named != code:
+        raise MinimaxConfigurationError(
+            f"country {code} contradicts the base URL {url}, which is Minimax {named}. "
+            f"Remove country, or make the base URL {COUNTRY_BASE_URLS[code]}."
+        )
     return url
+
+
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def country_of(base_url: str) -> str | None:
+    """SI, HR or RS when the base URL's last path segment names one (`…/SI/`), else None."""
+    segment = urllib.parse.urlsplit(base_url).path.rstrip("/").rsplit("/", 1)[-1].upper()
+    return segment if segment in COUNTRY_BASE_URLS else None
 
 
 @dataclass(frozen=True)
@@ -100,31 +119,14 @@ class ClientConfig:
         object.__setattr__(self, "base_url", normalise_base_url(self.base_url))
         if not self.scope:
             object.__setattr__(self, "scope", f"minimax.{self.country.lower()}")
-        if not 1 <= self.page_size <= MAX_PAGE_SIZE:
-            raise MinimaxConfigurationError(
-                f"page_size must be between 1 and {MAX_PAGE_SIZE}, not {self.page_size}."
-            )
-        if self.max_retries < 0 or self.timeout <= 0:
-            raise MinimaxConfigurationError("max_retries must be >= 0 and timeout > 0.")
-        if self.max_workers < 1:
-            raise MinimaxConfigurationError(
-                f"max_workers must be 1 or more, not {self.max_workers}."
-            )
-        if self.deadline is not None and not self.deadline > 0:
-            raise MinimaxConfigurationError(f"deadline must be > 0 seconds, not {self.deadline}.")
-        if self.max_response_bytes < MIN_RESPONSE_BYTES:
-            raise MinimaxConfigurationError(
-                f"max_response_bytes must be at least {MIN_RESPONSE_BYTES}, not "
-                f"{self.max_response_bytes}."
-            )
-        if self.max_calls is not None and self.max_calls < 1:
-            raise MinimaxConfigurationError(f"max_calls must be 1 or more, not {self.max_calls}.")
+        for item in fields(self):
+            if item.name in LIMITS:
+                check(item.name, getattr(self, item.name), item.default)
 
     @property
     def country(self) -> str:
         """SI, HR or RS: the last path segment of the base URL (SI when it names none)."""
-        segment = self.base_url.rstrip("/").rsplit("/", 1)[-1].upper()
-        return segment if segment in COUNTRY_BASE_URLS else "SI"
+        return country_of(self.base_url) or "SI"
 
     @property
     def exchange_deadline(self) -> float:

@@ -23,6 +23,7 @@ from typing import Any
 from .client import MinimaxClient, Record
 from .errors import MinimaxCallBudgetError, MinimaxConfigurationError, MinimaxNotFoundError
 from .resources import Resource, resolve
+from .settings import check
 from .windows import DayWindow, local_days, modified_between, zone_of
 
 log = logging.getLogger("airflow_provider_minimax.client")
@@ -178,7 +179,8 @@ def _read_each(
         except MinimaxNotFoundError:
             return None
 
-    workers = max_workers or client.config.max_workers
+    workers = client.config.max_workers if max_workers is None else max_workers
+    check("max_workers", workers, client.config.max_workers)
     batch: list[Any] = []
     with ThreadPoolExecutor(max(workers, 1), thread_name_prefix="minimax-read") as pool:
         for record_id in ids:

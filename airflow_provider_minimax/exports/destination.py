@@ -37,6 +37,33 @@ def static_prefix(destination: str) -> str:
     return prefix
 
 
+def asset_uri(destination: str, *, resource: str, dag_id: str, task_id: str) -> str:
+    """The export's outlet Asset, which another DAG schedules on: known when the DAG is parsed.
+
+    The destination's static folder, `{resource}` filled in (so that two resources exported to
+    `s3://books/{resource}/…` are two Assets), when that names a place of its own: a local folder
+    below `/`, or an object store's bucket. A destination that starts with a template
+    (`{{ params.out_dir }}/…`) or a placeholder has no such folder; every such export once shared
+    the Asset `file:///`. It is named after the task instead: `minimax://<dag_id>/<task_id>/
+    <resource>`, one Asset per export task, which the run's event tells the files of.
+    """
+    static_resource = not _TEMPLATE.search(resource)
+    if static_resource:
+        destination = destination.replace("{resource}", resource.replace("/", "-"))
+    prefix = static_prefix(destination)
+    scheme, _, rest = prefix.partition("://")
+    authority, _, path = rest.partition("/")
+    if scheme == "file":
+        # `file:///data/`; not `file:///`, nor a relative path (`file://exports/`), which names
+        # a different folder on every worker
+        meaningful = rest.startswith("/") and bool(path.strip("/"))
+    else:
+        meaningful = bool(authority.strip())
+    if meaningful:
+        return prefix
+    return f"minimax://{dag_id}/{task_id}" + (f"/{resource}" if static_resource else "")
+
+
 def fill_destination(
     destination: str,
     *,

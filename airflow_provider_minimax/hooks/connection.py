@@ -8,20 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from airflow_provider_minimax.client import ClientConfig, Credentials, MinimaxConfigurationError
+from airflow_provider_minimax.client.settings import LIMITS, from_text
 from airflow_provider_minimax.get_provider_info import CONNECTION_EXTRAS
 
 # The hook's logger, as before this moved out of it: log settings made for it still apply.
 log = logging.getLogger("airflow_provider_minimax.hooks.minimax")
 
-_INT_EXTRAS = (
-    "organisation_id",
-    "page_size",
-    "max_retries",
-    "max_calls",
-    "max_workers",
-    "max_response_bytes",
-)
-_FLOAT_EXTRAS = ("timeout", "deadline")
+# The numeric settings a connection may set: those of the client's table it accepts in extra.
+_NUMERIC_EXTRAS = tuple(name for name in LIMITS if name in CONNECTION_EXTRAS)
 
 
 def _extra(extra: Mapping[str, Any], name: str) -> Any:
@@ -47,16 +41,13 @@ def config_from_connection(conn: Any, organisation_id: int | str | None = None) 
             ", ".join(unknown),
         )
     options: dict[str, Any] = {}
-    for name in _INT_EXTRAS + _FLOAT_EXTRAS:
-        value = _extra(extra, name)
-        if value is None:
-            continue
-        try:
-            options[name] = float(value) if name in _FLOAT_EXTRAS else int(value)
-        except (TypeError, ValueError):
-            raise MinimaxConfigurationError(
-                f"Connection {conn.conn_id}: extra {name} must be a number, not {value!r}."
-            ) from None
+    try:
+        for name in _NUMERIC_EXTRAS:
+            value = _extra(extra, name)
+            if value is not None:
+                options[name] = from_text(name, value)
+    except MinimaxConfigurationError as error:
+        raise MinimaxConfigurationError(f"Connection {conn.conn_id}: extra {error}") from None
     if organisation_id not in (None, ""):
         try:
             options["organisation_id"] = int(organisation_id)
@@ -89,16 +80,16 @@ def config_from_connection(conn: Any, organisation_id: int | str | None = None) 
 def _base_url(conn: Any, country: str | None) -> str:
     """The base URL from the Host field; a bare host name (URI-form connections) is completed.
 
-    `minimax://user:pw@moj.minimax.si/SI` arrives as host `moj.minimax.si` and schema `SI`.
+    `minimax://user:pw@moj.minimax.si/SI` arrives as host `moj.minimax.si` and schema `SI`; a
+    host typed as `moj.minimax.si/SI` already has its path, which must not be added twice.
     """
     from airflow_provider_minimax.client.config import COUNTRY_BASE_URLS, normalise_base_url
 
     host = (conn.host or "").strip()
-    if host and "://" not in host:
-        scheme = "http" if host in ("localhost", "127.0.0.1", "::1") else "https"
+    if host and "://" not in host and "/" not in host.strip("/"):
         segment = (conn.schema or "").strip("/").upper()
         if segment not in COUNTRY_BASE_URLS:
-            segment = (country or "SI").upper()
+            segment = (country or "SI").strip().upper()
         port = f":{conn.port}" if conn.port else ""
-        host = f"{scheme}://{host}{port}/{segment}/"
+        host = f"{host.strip('/')}{port}/{segment}/"
     return normalise_base_url(host or None, country)

@@ -13,12 +13,13 @@ from airflow.providers.common.compat.sdk import AirflowFailException, Asset
 
 from airflow_provider_minimax.exports.destination import (
     DestinationError,
+    asset_uri,
     days_to_name,
     fill_destination,
-    static_prefix,
 )
 from airflow_provider_minimax.operators._base import MinimaxBaseOperator, parse_list, parse_mapping
 from airflow_provider_minimax.operators._destination import Destination
+from airflow_provider_minimax.operators._organisations import log_total
 from airflow_provider_minimax.operators._storage import AtomicWriter, url_of
 
 if TYPE_CHECKING:
@@ -114,9 +115,13 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         interval_end: Any = None,
         **kwargs: Any,
     ) -> None:
-        if "outlets" not in kwargs:
-            kwargs["outlets"] = [Asset(static_prefix(destination), extra={"resource": resource})]
+        given_outlets = "outlets" in kwargs
         super().__init__(**kwargs)
+        if not given_outlets:  # after BaseOperator: the Asset may be named after the DAG's ID
+            uri = asset_uri(
+                destination, resource=resource, dag_id=self.dag_id, task_id=self.task_id
+            )
+            self.outlets = [Asset(uri, extra={"resource": resource})]
         self.resource = resource
         self.destination = destination
         self.format = format
@@ -134,20 +139,9 @@ class MinimaxExportOperator(MinimaxBaseOperator):
     # -- arguments ----------------------------------------------------------------------------
 
     def _organisations(self) -> list[int | None]:
-        chosen = self.organisation_ids
-        if chosen in (None, "", []):
-            return [None]
-        if isinstance(chosen, str) and chosen.strip().lower() == "all":
-            return [int(org["ID"]) for org in self.hook.organisations()]
-        if isinstance(chosen, str) and chosen.strip().startswith("["):
-            chosen = json.loads(chosen)
-        items = chosen if isinstance(chosen, (list, tuple)) else [chosen]
-        try:
-            return [int(item) for item in items]
-        except (TypeError, ValueError):
-            raise AirflowFailException(
-                f"organisation_ids must be an ID, a list of IDs or 'all', not {chosen!r}."
-            ) from None
+        from airflow_provider_minimax.operators._organisations import organisations_to_export
+
+        return organisations_to_export(self, self.organisation_ids)
 
     def _interval(self, context: Any) -> tuple[Any, Any]:
         """The interval to export: the arguments, else the run's data interval."""
@@ -188,6 +182,10 @@ class MinimaxExportOperator(MinimaxBaseOperator):
                 f"format must be one of {', '.join(FORMATS)}, not {self.format!r}."
             )
         self._exported = []
+        # Taken before the organisations are chosen: what choosing them cost (the lookup of
+        # "all", and its token) is counted in the first manifest, so the manifests add up to
+        # every call the task made.
+        before: dict[str, float] | None = self.hook.get_conn().stats.as_dict()
         organisations = self._organisations()
         with contextlib.ExitStack() as held:
             # Every file is claimed before the first call of any export: a destination no run
@@ -196,8 +194,12 @@ class MinimaxExportOperator(MinimaxBaseOperator):
                 (org, held.enter_context(self._claim(context, org, len(organisations) > 1)))
                 for org in organisations
             ]
-            manifests = [self._export(context, org, to) for org, to in claimed]
+            manifests = []
+            for org, destination in claimed:
+                manifests.append(self._export(context, org, destination, before))
+                before = None
         self._announce(context, manifests)
+        log_total(self, manifests)
         return manifests[0] if len(manifests) == 1 else manifests
 
     def _claim(self, context: Any, organisation_id: int | None, several: bool) -> Destination:
@@ -208,13 +210,18 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         return Destination(path, manifest=True)
 
     def _export(
-        self, context: Any, organisation_id: int | None, destination: Destination
+        self,
+        context: Any,
+        organisation_id: int | None,
+        destination: Destination,
+        before: dict[str, float] | None = None,
     ) -> dict[str, Any]:
-        """One organisation's file and its manifest, published as a pair; the manifest."""
+        """One organisation's file and its manifest, published as a pair (its cost counted from
+        `before`, default now); the manifest is returned."""
         from airflow_provider_minimax.operators._lineage import Exported
 
         client = self.hook.get_conn()
-        before = client.stats.as_dict()
+        before = before or client.stats.as_dict()
         started = time.perf_counter()
         filters = parse_mapping(self.filters, "filters", allow_none=True)
         wanted = parse_list(self.fields, "fields")
@@ -254,9 +261,16 @@ class MinimaxExportOperator(MinimaxBaseOperator):
             filters=filters,
             detail=bool(self.detail),
             organisation_id=organisation_id,
-            max_workers=int(self.max_workers) if self.max_workers else None,
+            max_workers=self._max_workers(),
             decimals=self.format != "jsonl",  # exact amounts where a file type has them
         )
+
+    def _max_workers(self) -> int | None:
+        """The argument as a number (a template renders text); its range is the client's."""
+        from airflow_provider_minimax.client.settings import from_text
+
+        value: Any = self.max_workers
+        return None if value in (None, "") else from_text("max_workers", value)
 
     def _file_path(
         self, client: MinimaxClient, organisation_id: int, start: Any, end: Any, several: bool

@@ -178,6 +178,12 @@ class MinimaxUpdateOperator(MinimaxBaseOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        if callable(changes):
+            # A function of the record is no template. Airflow 3 renders a callable template
+            # field by calling it with `context=` and `jinja_env=`, which a function of the record
+            # cannot take (and Airflow 2 would show its repr as "rendered"): keep it out of
+            # rendering, and the other fields templated as ever.
+            self.template_fields = tuple(name for name in self.template_fields if name != "changes")
         self.resource = resource
         self.id = id
         self.changes = changes

@@ -77,8 +77,8 @@ def test_connection_faults_on_get_are_retried(
 
 
 def test_timeouts_are_retried(minimax_sandbox: Sandbox, make_client: Any) -> None:
-    client = make_client(timeout=0.3)
-    minimax_sandbox.add_fault(FaultRule("latency", latency_ms=600, times=1))
+    client = make_client(timeout=1)  # the shortest timeout a configuration accepts
+    minimax_sandbox.add_fault(FaultRule("latency", latency_ms=1500, times=1))
     assert list(client.list("countries"))
     assert client.stats.retries == 1
 
