@@ -11,7 +11,10 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from airflow_provider_minimax.sandbox import Sandbox
+from tests.dagtools import AIRFLOW_3
 
 HOOK_USE = textwrap.dedent(
     """
@@ -44,6 +47,9 @@ def test_a_hook_use_logs_no_short_secret_warning(minimax_sandbox: Sandbox) -> No
     assert "too short" not in output
 
 
+@pytest.mark.skipif(
+    not AIRFLOW_3, reason="Airflow 2.11's masker masks short secrets without a word"
+)
 def test_a_short_password_still_gets_airflows_warning(minimax_sandbox: Sandbox) -> None:
     """Airflow's warning is right about a real secret too short to mask: it stays."""
     import json
