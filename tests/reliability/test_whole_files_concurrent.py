@@ -139,8 +139,11 @@ def test_a_second_export_to_a_busy_destination_is_refused_before_any_api_call(
     running = threading.Thread(target=lambda: first.update(_export_in_thread(target)))
     running.start()
     try:
+        # The holder writes its process id into the lock file only once it holds the lock
+        # (the file alone exists a moment earlier, and this test would then take the lock first).
+        lock_file = tmp_path / ".customers.jsonl.lock"
         waited_until = time.monotonic() + 30
-        while not (tmp_path / ".customers.jsonl.lock").exists():
+        while not (lock_file.exists() and lock_file.read_text().strip()):
             assert running.is_alive() and time.monotonic() < waited_until, "no first export"
             time.sleep(0.005)
         with pytest.raises(DestinationBusyError, match="Another export is writing"):
