@@ -31,6 +31,7 @@ from airflow_provider_minimax.client.guard import forget_in_process  # noqa: E40
 from airflow_provider_minimax.client.scrub import forget_secrets  # noqa: E402
 from airflow_provider_minimax.sandbox import Sandbox, Settings  # noqa: E402
 
+from .postgres import postgres_dsn, postgres_server  # noqa: E402, F401
 from .support import Api  # noqa: E402
 from .switches import (  # noqa: E402, F401
     _switch_set,
