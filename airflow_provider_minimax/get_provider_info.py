@@ -71,6 +71,9 @@ CONN_FIELDS: dict[str, dict[str, Any]] = {
 # Accepted in extra without a form field: tuning for exports and tests.
 CONNECTION_EXTRAS = (*CONN_FIELDS, "max_calls", "max_workers", "guard_dir")
 CONNECTION_EXTRAS += ("deadline", "max_response_bytes")  # one exchange's bounds in time and size
+# The organisation's API budget (client/budget.py, docs/budget.md): its policy, and the ledger.
+CONNECTION_EXTRAS += ("daily_budget", "monthly_budget", "reserve", "budget_window")
+CONNECTION_EXTRAS += ("budget_store", "budget_conn_id", "ledger_dir")
 
 UI_FIELD_BEHAVIOUR: dict[str, Any] = {
     "hidden-fields": ["schema", "port"],
@@ -112,7 +115,10 @@ def get_provider_info() -> dict[str, Any]:
         "sensors": [
             {
                 "integration-name": "Minimax",
-                "python-modules": ["airflow_provider_minimax.sensors.record"],
+                "python-modules": [
+                    "airflow_provider_minimax.sensors.record",
+                    "airflow_provider_minimax.sensors.budget",
+                ],
             }
         ],
         "triggers": [

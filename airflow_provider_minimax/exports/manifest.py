@@ -42,7 +42,10 @@ def manifest(
     cost: dict[str, float],
     seconds: float,
     base_url: str,
+    budget: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """What an export wrote and what it cost; `budget`, the organisation's API budget after it
+    (client.budget.BudgetState.as_dict(): used and left in the window and the month)."""
     return {
         "resource": resource,
         "organisation_id": organisation_id,
@@ -56,6 +59,7 @@ def manifest(
         "pages": int(cost.get("pages", 0)),
         "retries": int(cost.get("retries", 0)),
         "token_requests": int(cost.get("token_requests", 0)),
+        "budget": budget,
         "seconds": round(seconds, 3),
         "base_url": base_url,
         "sandbox": is_sandbox(base_url),

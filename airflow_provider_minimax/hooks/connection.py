@@ -56,6 +56,10 @@ def config_from_connection(conn: Any, organisation_id: int | str | None = None) 
                 f"organisation_id must be a number, not {organisation_id!r}."
             ) from None
     guard_dir = _extra(extra, "guard_dir")
+    ledger_dir = _extra(extra, "ledger_dir")
+    store = _extra(extra, "budget_store")
+    if store is not None:
+        options["budget_store"] = str(store).strip().lower()
     try:
         credentials = Credentials(
             client_id=str(_extra(extra, "client_id") or ""),
@@ -71,6 +75,7 @@ def config_from_connection(conn: Any, organisation_id: int | str | None = None) 
             base_url=_base_url(conn, _extra(extra, "country")),
             scope=_extra(extra, "scope"),
             guard_dir=Path(guard_dir) if guard_dir else None,
+            ledger_dir=Path(ledger_dir) if ledger_dir else None,
             **options,
         )
     except MinimaxConfigurationError as error:

@@ -7,9 +7,7 @@ Variable, and hands each call to the client with the hook's organisation.
 
 from __future__ import annotations
 
-import inspect
 import logging
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any
@@ -17,14 +15,18 @@ from typing import Any
 from airflow.providers.common.compat.sdk import BaseHook, mask_secret
 
 from airflow_provider_minimax.client import (
+    BudgetState,
     Changes,
     ClientConfig,
     MinimaxClient,
+    Ledger,
     MinimaxError,
     Record,
     listed,
 )
 from airflow_provider_minimax.hooks.connection import config_from_connection
+from airflow_provider_minimax.hooks.ledger import ledger_for
+from airflow_provider_minimax.hooks.variables import VariableGuardStore
 
 __all__ = ["MinimaxHook", "VariableGuardStore", "client_for", "config_from_connection"]
 
@@ -58,65 +60,16 @@ def _not_secrets_to_airflow() -> None:
 _not_secrets_to_airflow()
 
 
-def _variables() -> Any:
-    """Airflow's Variable class for this process.
-
-    In Airflow 3, task code reads and writes Variables through the task SDK, which works only
-    inside a task or trigger. Airflow's server processes (the API server running *Test
-    connection*, `airflow connections test`, the scheduler) mark themselves with
-    `_AIRFLOW_PROCESS_CONTEXT=server`, as Airflow's own secrets lookup does, and reach the
-    metadata database directly: there the database's Variable is the one that works. Airflow 2
-    has only that one.
-    """
-    if os.environ.get("_AIRFLOW_PROCESS_CONTEXT") == "server":
-        from airflow.models.variable import Variable as DatabaseVariable
-
-        return DatabaseVariable
-    from airflow.providers.common.compat.sdk import Variable
-
-    return Variable
-
-
-class VariableGuardStore:
-    """Refused logins in Airflow Variables, so that tasks on every worker see them.
-
-    Best effort: without a metadata database to reach, the on-disk guard still holds.
-    """
-
-    def read(self, key: str) -> str | None:
-        variables = _variables()
-        # Airflow 3's Variable.get takes `default`, Airflow 2's `default_var`.
-        default = (
-            "default" if "default" in inspect.signature(variables.get).parameters else "default_var"
-        )
-        options: dict[str, Any] = {default: None}
-        try:
-            value = variables.get(key, **options)
-        except Exception as error:  # no task context, no database: nothing shared to read
-            log.debug("Could not read Airflow Variable %s: %s", key, error)
-            return None
-        return None if value is None else str(value)
-
-    def write(self, key: str, value: str) -> None:
-        _variables().set(key, value, description="Minimax refused this login: see the value")
-
-    def delete(self, key: str) -> None:
-        try:
-            _variables().delete(key)
-        except Exception as error:  # absent, or no database: nothing to delete
-            log.debug("Could not delete Airflow Variable %s: %s", key, error)
-
-    def describe(self, key: str) -> str:
-        return f"the Airflow Variable {key}"
-
-
-def client_for(config: ClientConfig) -> MinimaxClient:
-    """A client as Airflow wants it: secrets masked in logs, refused logins shared by Variable."""
+def client_for(config: ClientConfig, ledger: Ledger | None = None) -> MinimaxClient:
+    """A client as Airflow wants it: secrets masked in logs, refused logins shared by Variable,
+    its calls counted in `ledger` (default: the worker's own, client/budget.py)."""
     # Only the secrets: masking a value that is not one would hide it in every log line.
     for secret in (config.credentials.password, config.credentials.client_secret):
         if secret:
             mask_secret(secret)
-    return MinimaxClient(config, guard_store=VariableGuardStore(), on_token=mask_secret)
+    return MinimaxClient(
+        config, guard_store=VariableGuardStore(), on_token=mask_secret, ledger=ledger
+    )
 
 
 class MinimaxHook(BaseHook):
@@ -176,13 +129,18 @@ class MinimaxHook(BaseHook):
 
         :raises MinimaxConfigurationError: when the connection is incomplete or a number is not.
         """
-        conn = self.get_connection(self.minimax_conn_id)
-        return config_from_connection(conn, self.organisation_id)
+        return config_from_connection(self._connection, self.organisation_id)
+
+    @cached_property
+    def _connection(self) -> Any:
+        return self.get_connection(self.minimax_conn_id)
 
     @cached_property
     def client(self) -> MinimaxClient:
-        """The client of this hook: its secrets and tokens masked in Airflow's logs."""
-        return client_for(self.config)
+        """The client of this hook: its secrets and tokens masked in Airflow's logs, its calls
+        counted in the ledger the connection's `budget_store` names."""
+        config = self.config
+        return client_for(config, ledger_for(self._connection, config))
 
     def get_conn(self) -> MinimaxClient:
         """The configured client (one pooled session, one connection read, per hook).
@@ -190,6 +148,18 @@ class MinimaxHook(BaseHook):
         :return: the MinimaxClient, for what the hook does not wrap (`stats`, `count`, `find`).
         """
         return self.client
+
+    def budget(self, organisation_id: int | str | None = None) -> BudgetState:
+        """The organisation's API budget, from the ledger (no API call if the organisation is
+        known: given here, the hook's or the connection's).
+
+        :param organisation_id: the organisation; default the hook's.
+        :return: calls used in the rolling 24 hours and in the month, the reserve, what is left
+            for this connection's tasks and when calls free up (`describe()` says it in a line).
+        """
+        client = self.client
+        chosen = self.organisation_id if organisation_id in (None, "") else organisation_id
+        return client.budget.state(client.organisation_id(chosen))
 
     def clear_lockout_guard(self) -> None:
         """Forget a refused login for these exact credentials, on this worker and in Airflow."""

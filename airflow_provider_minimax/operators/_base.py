@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from airflow.providers.common.compat.sdk import AirflowFailException, BaseOperator
 
+from airflow_provider_minimax.operators._deferral import default_deferrable, defer_or_fail
+
 if TYPE_CHECKING:
     from airflow_provider_minimax.hooks.minimax import MinimaxHook
 
@@ -77,6 +79,8 @@ class MinimaxBaseOperator(BaseOperator):
 
     :param minimax_conn_id: the Airflow connection of type `minimax`.
     :param organisation_id: the organisation to work in (default: the connection's).
+    :param deferrable: when the organisation's API budget is spent, wait in the triggerer until
+        calls free up instead of failing (default from `[operators] default_deferrable`).
     """
 
     def __init__(
@@ -84,11 +88,14 @@ class MinimaxBaseOperator(BaseOperator):
         *,
         minimax_conn_id: str = "minimax_default",
         organisation_id: int | str | None = None,
+        deferrable: bool | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.minimax_conn_id = minimax_conn_id
         self.organisation_id = organisation_id
+        self.deferrable = default_deferrable() if deferrable is None else deferrable
+        self._resumed: dict[str, Any] = {}  # what execute_complete brought back from a deferral
 
     @cached_property
     def hook(self) -> MinimaxHook:
@@ -102,10 +109,26 @@ class MinimaxBaseOperator(BaseOperator):
         """Run one hook call, logging one line with what happened and how long it took."""
         return logged_call(self, what, function, describe)
 
+    # -- a spent budget (operators/_deferral.py) ----------------------------------------------
+
+    def may_defer_now(self) -> bool:
+        """Whether starting again after a deferral repeats no write: true while this try has
+        sent nothing (a refused call is not sent). Operators that can resume say more."""
+        return self.hook.get_conn().stats.api_calls == 0
+
+    def deferral_kwargs(self) -> dict[str, Any] | None:
+        """What execute_complete gets back after the deferral (small: it is stored as JSON)."""
+        return None
+
+    def execute_complete(self, context: Any, event: Any = None, **kwargs: Any) -> Any:
+        """The budget has freed (the DateTimeTrigger fired): run the task again from the start."""
+        self._resumed = kwargs
+        return self.execute(context)
+
 
 def logged_call(task: Any, what: str, function: Callable[[], T], describe: Callable[[T], str]) -> T:
     """Run one call of `task.hook`; one log line per call; failures no retry cures fail at once."""
-    from airflow_provider_minimax.client import MinimaxError
+    from airflow_provider_minimax.client import MinimaxBudgetExhaustedError, MinimaxError
 
     started = time.perf_counter()
     calls_before = 0
@@ -117,14 +140,31 @@ def logged_call(task: Any, what: str, function: Callable[[], T], describe: Calla
         task.log.error(
             "Minimax %s failed after %.3f s: %s", what, time.perf_counter() - started, error
         )
+        if isinstance(error, MinimaxBudgetExhaustedError):
+            defer_or_fail(task, what, error)
         if not error.retry_may_help:
             raise AirflowFailException(f"Minimax {what}: {error}") from error
         raise
     task.log.info(
-        "Minimax %s: %s in %.3f s (%d API calls)",
+        "Minimax %s: %s in %.3f s (%d API calls)%s",
         what,
         describe(result),
         time.perf_counter() - started,
         stats.api_calls - calls_before,
+        budget_left(task),
     )
     return result
+
+
+def budget_left(task: Any, organisation_id: int | str | None = None) -> str:
+    """"; 612 of organisation 123's 24 h budget left (…)" from the ledger (no API call), or ""
+    when the task's organisation is not known yet (finding it would cost a call)."""
+    client = task.hook.get_conn()
+    org = organisation_id or getattr(task, "organisation_id", None) or client.config.organisation_id
+    if org in (None, ""):
+        return ""
+    try:
+        return "; " + client.budget.state(int(org)).describe()
+    except Exception as error:  # a log line never fails a task; the ledger says why elsewhere
+        task.log.debug("Minimax budget for the log line: %s", error)
+        return ""

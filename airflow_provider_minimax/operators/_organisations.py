@@ -41,14 +41,19 @@ def organisations_to_export(task: Any, chosen: Any) -> list[int | None]:
 
 
 def log_total(task: Any, manifests: list[dict[str, Any]]) -> None:
-    """One line for the whole task: its manifests add up to every call it made."""
+    """One line for the whole task: its manifests add up to every call it made, and what is
+    left of each organisation's budget after it."""
+    from airflow_provider_minimax.operators._base import budget_left
+
+    organisations = dict.fromkeys(m["organisation_id"] for m in manifests)
     task.log.info(
         "Minimax export of %s: %d rows to %d files in %d API calls (%d retries, %d token "
-        "requests), the lookup of the organisations included",
+        "requests), the lookup of the organisations included%s",
         task.resource,
         sum(m["rows"] for m in manifests),
         len(manifests),
         sum(m["api_calls"] for m in manifests),
         sum(m["retries"] for m in manifests),
         sum(m["token_requests"] for m in manifests),
+        "".join(budget_left(task, org) for org in organisations),
     )

@@ -29,26 +29,6 @@ if TYPE_CHECKING:
     from airflow_provider_minimax.operators._lineage import Exported, Lineage
 
 
-def _moment(value: Any, name: str) -> Any:
-    """A datetime from a datetime or ISO text (rendered templates are text); None stays None."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, str):
-        import pendulum
-
-        try:
-            return pendulum.parse(value)
-        except ValueError:
-            raise AirflowFailException(f"{name} is not a date or time: {value!r}.") from None
-    return value
-
-
-def _has_window(resource: str) -> bool:
-    from airflow_provider_minimax.client import resolve
-
-    return resolve(resource).resource.window is not None
-
-
 class MinimaxExportOperator(MinimaxBaseOperator):
     """Export a resource for the run's data interval into a file (JSONL, CSV or Parquet).
 
@@ -135,6 +115,7 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         self.interval_start = interval_start
         self.interval_end = interval_end
         self._exported: list[Exported] = []  # what the run wrote, for OpenLineage
+        self._done: list[dict[str, Any]] = []  # the manifests of this try, kept if it defers
 
     # -- arguments ----------------------------------------------------------------------------
 
@@ -144,31 +125,20 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         return organisations_to_export(self, self.organisation_ids)
 
     def _interval(self, context: Any) -> tuple[Any, Any]:
-        """The interval to export: the arguments, else the run's data interval."""
-        start = _moment(self.interval_start, "interval_start") or context.get("data_interval_start")
-        end = _moment(self.interval_end, "interval_end") or context.get("data_interval_end")
-        mode = self.mode or None
-        needs_interval = mode in ("window", "changes") or (
-            mode is None and _has_window(self.resource)
-        )
-        if needs_interval and (start is None or end is None or start == end):
-            which = "has none" if start is None or end is None else f"is empty ({start})"
-            raise AirflowFailException(
-                f"Exporting {self.resource} by {mode or 'window'} needs a data interval, and this "
-                f"run's {which}. Airflow 3 schedules cron strings with "
-                "CronTriggerTimetable, whose runs have no interval: schedule the DAG with "
-                "CronDataIntervalTimetable(cron, timezone=…), or give interval_start and "
-                "interval_end, or use mode='full'."
-            )
-        return start, end
+        from airflow_provider_minimax.operators._interval import export_interval
+
+        return export_interval(self, context)
 
     # -- the run ------------------------------------------------------------------------------
 
     def execute(self, context: Any) -> Any:
-        from airflow_provider_minimax.client import MinimaxError
+        from airflow_provider_minimax.client import MinimaxBudgetExhaustedError, MinimaxError
+        from airflow_provider_minimax.operators._deferral import defer_or_fail
 
         try:
             return self._execute(context)
+        except MinimaxBudgetExhaustedError as error:  # outside a logged call: the organisation
+            defer_or_fail(self, f"export of {self.resource}", error)
         except MinimaxError as error:  # raised outside a logged call (arguments, connection)
             if not error.retry_may_help:
                 raise AirflowFailException(f"Minimax export of {self.resource}: {error}") from error
@@ -194,13 +164,32 @@ class MinimaxExportOperator(MinimaxBaseOperator):
                 (org, held.enter_context(self._claim(context, org, len(organisations) > 1)))
                 for org in organisations
             ]
-            manifests = []
+            manifests = self._done = []
             for org, destination in claimed:
-                manifests.append(self._export(context, org, destination, before))
+                manifests.append(
+                    self._kept(destination) or self._export(context, org, destination, before)
+                )
                 before = None
         self._announce(context, manifests)
         log_total(self, manifests)
         return manifests[0] if len(manifests) == 1 else manifests
+
+    # -- a spent budget: what is kept across a deferral ---------------------------------------
+
+    def may_defer_now(self) -> bool:
+        """An export may always start again: its files appear whole or not at all, and those of
+        the organisations it finished are kept (`_kept`)."""
+        return True
+
+    def deferral_kwargs(self) -> dict[str, Any]:
+        return {"done": list(self._done)}
+
+    def _kept(self, destination: Destination) -> dict[str, Any] | None:
+        """The manifest of this file from before a deferral, if the file is still its pair here
+        (on object storage it is; a local path of another worker has none: exported again)."""
+        from airflow_provider_minimax.operators._resume import kept_manifest
+
+        return kept_manifest(self, self._resumed.get("done") or (), destination)
 
     def _claim(self, context: Any, organisation_id: int | None, several: bool) -> Destination:
         """The organisation's file, claimed (see _destination.py): nothing is sent to Minimax."""
@@ -231,8 +220,9 @@ class MinimaxExportOperator(MinimaxBaseOperator):
             lambda: self._open_feed(client, organisation_id, start, end, filters),
             lambda opened: opened.mode,
         )
-        shape = self._shape(feed, wanted)
-        written, rows = self._write(destination, feed, shape, wanted)
+        with feed:  # gives back what the feed reserved and did not spend
+            shape = self._shape(feed, wanted)
+            written, rows = self._write(destination, feed, shape, wanted)
         cost = {k: v - before.get(k, 0) for k, v in client.stats.as_dict().items()}
         result = self._manifest(client, feed, written, rows, cost, time.perf_counter() - started)
         destination.publish(written, json.dumps(result, indent=2).encode())
@@ -366,6 +356,7 @@ class MinimaxExportOperator(MinimaxBaseOperator):
             cost=cost,
             seconds=seconds,
             base_url=client.config.base_url,
+            budget=client.budget.state(feed.organisation_id).as_dict(),
         )
 
     def _announce(self, context: Any, manifests: list[dict[str, Any]]) -> None:

@@ -106,23 +106,34 @@ class MinimaxRecordSensor(BaseSensorOperator):
         return filters, expect
 
     def poke(self, context: Any) -> PokeReturnValue:
+        from airflow_provider_minimax.client import MinimaxBudgetExhaustedError
         from airflow_provider_minimax.client.waits import check_record
 
         filters, expect = self._arguments()
+
+        def look() -> Any:
+            try:
+                return check_record(
+                    self.hook.get_conn(),
+                    self.resource,
+                    record_id=self.id,
+                    code=self.code,
+                    filters=filters,
+                    expect=expect,
+                    organisation_id=self.hook.organisation_id,
+                )
+            except MinimaxBudgetExhaustedError as spent:  # nothing was sent: wait, not fail
+                self.log.warning("Minimax %s: not looked up now: %s", self.resource, spent)
+                return None
+
         check = logged_call(
             self,
             f"look up {self.resource}",
-            lambda: check_record(
-                self.hook.get_conn(),
-                self.resource,
-                record_id=self.id,
-                code=self.code,
-                filters=filters,
-                expect=expect,
-                organisation_id=self.hook.organisation_id,
-            ),
-            lambda seen: "found" if seen.found else "not there yet",
+            look,
+            lambda seen: "budget spent" if seen is None else "found" if seen.found else "not there yet",
         )
+        if check is None:
+            return PokeReturnValue(is_done=False)
         if check.done:
             return PokeReturnValue(is_done=True, xcom_value=check.summary)
         if check.found:  # a record still missing is said once, by the logged call

@@ -93,7 +93,7 @@ class MinimaxRecordTrigger(BaseTrigger):
         )
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
-        from airflow_provider_minimax.client import MinimaxError
+        from airflow_provider_minimax.client import MinimaxBudgetExhaustedError, MinimaxError
         from airflow_provider_minimax.hooks.minimax import MinimaxHook
 
         hook = MinimaxHook(
@@ -103,11 +103,18 @@ class MinimaxRecordTrigger(BaseTrigger):
             # Reading the connection may talk to the API server: off the event loop too.
             await asyncio.to_thread(hook.get_conn)
             while True:
-                check = await asyncio.to_thread(self._check, hook)
-                if check.summary is not None:
-                    yield TriggerEvent({"status": "success", "record": check.summary})
-                    return
-                waiting_for = check.waiting_for
+                pause = self.poll_interval
+                try:
+                    check = await asyncio.to_thread(self._check, hook)
+                except MinimaxBudgetExhaustedError as spent:
+                    # Nothing was sent: look again when the calls free up, not before.
+                    waiting_for = [f"the organisation's API budget ({spent})"]
+                    pause = max(spent.available_at.timestamp() - time.time(), self.poll_interval)
+                else:
+                    if check.summary is not None:
+                        yield TriggerEvent({"status": "success", "record": check.summary})
+                        return
+                    waiting_for = check.waiting_for
                 remaining = None if self.timeout_at is None else self.timeout_at - time.time()
                 if remaining is not None and remaining <= 0:
                     yield TriggerEvent(
@@ -119,9 +126,7 @@ class MinimaxRecordTrigger(BaseTrigger):
                     )
                     return
                 self.log.info("Waiting for %s: %s", self.resource, "; ".join(waiting_for))
-                pause = (
-                    self.poll_interval if remaining is None else min(self.poll_interval, remaining)
-                )
+                pause = pause if remaining is None else min(pause, remaining)
                 await asyncio.sleep(max(pause, 0.0))
         except MinimaxError as error:
             # The error cannot cross to the worker; whether a retry can cure it must, so that

@@ -1,0 +1,59 @@
+"""The call ledger a connection's extra names: the worker's own file, or a shared SQL database.
+
+`budget_store` is `local` (the default: the client keeps SQLite in the worker's cache folder,
+exact across the processes of one machine) or `sql`: the Airflow connection `budget_conn_id`
+of any database common-sql reaches (PostgreSQL, MySQL, SQLite), exact across every worker and
+machine that uses it. The client never imports Airflow: it is handed a way to connect.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from airflow_provider_minimax.client import MinimaxConfigurationError
+
+if TYPE_CHECKING:
+    from airflow_provider_minimax.client import ClientConfig, Ledger
+
+
+def _extra(conn: Any, name: str) -> Any:
+    extra = conn.extra_dejson or {}
+    value = extra.get(name)
+    if value in (None, ""):
+        value = extra.get(f"extra__minimax__{name}")
+    return None if value == "" else value
+
+
+def ledger_for(conn: Any, config: ClientConfig) -> Ledger | None:
+    """The ledger of the `sql` store for the Minimax connection `conn`; None for `local`,
+    which the client opens itself."""
+    if config.budget_store != "sql":
+        return None
+    from airflow.providers.common.compat.sdk import BaseHook
+
+    from airflow_provider_minimax.client import SqlLedger
+
+    conn_id = _extra(conn, "budget_conn_id")
+    if not conn_id:
+        raise MinimaxConfigurationError(
+            f"Connection {conn.conn_id}: budget_store 'sql' needs budget_conn_id in extra: the "
+            "Airflow connection of a SQL database every worker reaches (PostgreSQL, MySQL, "
+            "SQLite), where the organisation's call ledger is kept."
+        )
+    try:
+        database = BaseHook.get_connection(str(conn_id)).get_hook()
+    except Exception as error:  # unknown connection, or its provider is not installed
+        raise MinimaxConfigurationError(
+            f"Connection {conn.conn_id}: budget_conn_id {conn_id!r} gives no database hook "
+            f"({type(error).__name__}: {error}). Create that connection, and install the "
+            "provider of its database (e.g. apache-airflow-providers-postgres)."
+        ) from None
+    connect = getattr(database, "get_conn", None)
+    placeholder = getattr(database, "placeholder", None)
+    if not callable(connect) or not isinstance(placeholder, str):
+        raise MinimaxConfigurationError(
+            f"Connection {conn.conn_id}: budget_conn_id {conn_id!r} is a "
+            f"{type(database).__name__}, not a SQL database hook (common-sql's DbApiHook): "
+            "name the connection of a PostgreSQL, MySQL or SQLite database."
+        )
+    return SqlLedger(connect=connect, placeholder=placeholder, name=str(conn_id))
