@@ -165,7 +165,7 @@ class Budget:
         org = self._org(organisation_id)
         key = self.key(org)
         if calls <= 0:
-            return Reservation(self, "", org, key, 0, purpose, 0.0)
+            return Reservation(self._release, "", org, key, 0, purpose, 0.0)
         self._never_fits(calls, org, purpose)
         now = self.clock()
         held = Held(uuid.uuid4().hex, self.holder, calls, 0, purpose, now + RESERVATION_IDLE)
@@ -182,7 +182,7 @@ class Budget:
         refused = self._run(org, work)
         if refused is not None:
             raise refused
-        reservation = Reservation(self, held.id, org, key, calls, purpose, held.expires_at)
+        reservation = Reservation(self._release, held.id, org, key, calls, purpose, held.expires_at)
         with self._lock:
             self._reservations[held.id] = reservation
         log.info("Minimax budget: %d calls of %s reserved for %s", calls, key, purpose)

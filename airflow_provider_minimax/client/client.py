@@ -92,17 +92,19 @@ class MinimaxClient:
         """The organisations this login reaches with API access: `{ID, Name, …}` each."""
         with self._lock:
             if self._organisations is None:
-                pages = page_reader(self, "currentuser/orgs", {}, self.config.page_size, 1)
+                pages = page_reader(
+                    self.transport, "currentuser/orgs", {}, self.config.page_size, 1
+                )
                 self._organisations = reached_organisations(self._rows(pages))
             return list(self._organisations)
 
     def organisation_id(self, organisation_id: int | str | None = None) -> int:
         """The organisation to use: the argument, else the configured one, else the only one."""
-        return chosen_organisation(self, organisation_id)
+        return chosen_organisation(self.config, organisation_id, self.organisations)
 
     def _reachable(self, organisation_id: int) -> None:
         """Before a write: the organisation must be one the login reaches."""
-        check_reachable(self, organisation_id)
+        check_reachable(self.config, self.organisations(), organisation_id)
 
     def _where(
         self, resource: str, organisation_id: int | str | None
@@ -186,7 +188,7 @@ class MinimaxClient:
         workers = self.config.max_workers if max_workers is None else max_workers
         check("max_workers", workers, self.config.max_workers)
         query = self._filters(resolved.resource, filters)
-        return page_reader(self, path, query, size, workers, decimals=decimals)
+        return page_reader(self.transport, path, query, size, workers, decimals=decimals)
 
     def count(
         self, resource: str, *, organisation_id: int | str | None = None, **filters: Any
@@ -238,7 +240,9 @@ class MinimaxClient:
             )
             if value is not None
         }
-        return page_reader(self, f"{base}/synccandidates", query, self.config.page_size, 1)
+        return page_reader(
+            self.transport, f"{base}/synccandidates", query, self.config.page_size, 1
+        )
 
     def _page_size(self, page_size: int | None) -> int:
         size = self.config.page_size if page_size is None else page_size

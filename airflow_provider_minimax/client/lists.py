@@ -6,16 +6,12 @@ length price the rest (feeds.py plans an export from it), and `rows()` then goes
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .pagination import Page, PageReader, read_page
-
-if TYPE_CHECKING:
-    from .client import MinimaxClient
+from .transport import Transport
 
 
 def page_reader(
-    client: MinimaxClient,
+    transport: Transport,
     path: str,
     query: dict[str, str],
     size: int,
@@ -27,9 +23,9 @@ def page_reader(
 
     def fetch(number: int) -> Page:
         params = {**query, "CurrentPage": number, "PageSize": size}
-        body = client.transport.json("GET", path, params=params, decimals=decimals)
+        body = transport.json("GET", path, params=params, decimals=decimals)
         page = read_page(body, number, path)
-        client.stats.add(pages=1, rows=len(page.rows))
+        transport.stats.add(pages=1, rows=len(page.rows))
         return page
 
     return PageReader(fetch, path, workers)

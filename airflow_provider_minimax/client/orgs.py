@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping
 
 from .access import Record, listed
+from .config import ClientConfig
 from .errors import MinimaxConfigurationError, MinimaxResponseError
-
-if TYPE_CHECKING:
-    from .client import MinimaxClient
 
 
 def reached_organisations(rows: Iterable[Record]) -> list[Record]:
@@ -29,9 +26,13 @@ def reached_organisations(rows: Iterable[Record]) -> list[Record]:
     return reached
 
 
-def chosen_organisation(client: MinimaxClient, organisation_id: int | str | None) -> int:
+def chosen_organisation(
+    config: ClientConfig,
+    organisation_id: int | str | None,
+    organisations: Callable[[], list[Record]],
+) -> int:
     """The argument, else the configured one, else the only one the login reaches."""
-    chosen = organisation_id if organisation_id not in (None, "") else client.config.organisation_id
+    chosen = organisation_id if organisation_id not in (None, "") else config.organisation_id
     if chosen not in (None, ""):
         try:
             return int(chosen)
@@ -39,12 +40,12 @@ def chosen_organisation(client: MinimaxClient, organisation_id: int | str | None
             raise MinimaxConfigurationError(
                 f"organisation_id must be a number, not {chosen!r}."
             ) from None
-    reached = client.organisations()
+    reached = organisations()
     if len(reached) == 1:
         return int(reached[0]["ID"])
     if not reached:
         raise MinimaxConfigurationError(
-            f"The login {client.config.credentials.username!r} reaches no organisation with API "
+            f"The login {config.credentials.username!r} reaches no organisation with API "
             "access. Grant it API access in Minimax (user settings of the organisation)."
         )
     raise MinimaxConfigurationError(
@@ -53,12 +54,14 @@ def chosen_organisation(client: MinimaxClient, organisation_id: int | str | None
     )
 
 
-def check_reachable(client: MinimaxClient, organisation_id: int) -> None:
+def check_reachable(
+    config: ClientConfig, organisations: list[Record], organisation_id: int
+) -> None:
     """Before a write: the organisation must be one the login reaches."""
-    ids = [org["ID"] for org in client.organisations()]
+    ids = [org["ID"] for org in organisations]
     if organisation_id not in ids:
         raise MinimaxConfigurationError(
             f"Organisation {organisation_id} is not one the login "
-            f"{client.config.credentials.username!r} reaches with API access "
+            f"{config.credentials.username!r} reaches with API access "
             f"({', '.join(map(str, ids)) or 'none'}); nothing was written."
         )

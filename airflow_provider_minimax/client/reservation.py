@@ -8,17 +8,14 @@ dies leaves it behind: it expires ten minutes after its last activity and is the
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .budget import Budget
 
 
 class Reservation:
     def __init__(
         self,
-        budget: Budget,
+        release: Callable[[Reservation], None],
         reservation_id: str,
         organisation_id: int | None,
         key: str,
@@ -26,7 +23,7 @@ class Reservation:
         purpose: str,
         expires_at: float,
     ) -> None:
-        self._budget = budget
+        self._release = release  # the budget's: drops the ledger's row
         self.id = reservation_id
         self.organisation_id = organisation_id
         self.key = key
@@ -52,7 +49,7 @@ class Reservation:
             if self.released:
                 return
             self.released = True
-        self._budget._release(self)
+        self._release(self)
 
     def __enter__(self) -> Reservation:
         return self
