@@ -53,6 +53,17 @@ def _fresh_process_state() -> Iterator[None]:
     forget_secrets()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_ledger(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test counts its API calls in a ledger of its own: the suite makes thousands of calls
+    to one sandbox organisation, which one shared ledger would refuse after the first 900.
+    The ledger lives in the user's cache folder, so each test gets its own; refused logins
+    live there too, and a test starts without them anyway (above)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture(scope="module")
 def country_sandboxes() -> Iterator[dict[str, Sandbox]]:
     """The Croatian and Serbian worlds, for this module (the session's sandbox is Slovenian)."""

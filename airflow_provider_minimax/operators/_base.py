@@ -105,8 +105,29 @@ class MinimaxBaseOperator(BaseOperator):
             minimax_conn_id=self.minimax_conn_id, organisation_id=self.organisation_id
         )
 
-    def call(self, what: str, function: Callable[[], T], describe: Callable[[T], str]) -> T:
-        """Run one hook call, logging one line with what happened and how long it took."""
+    def call(
+        self,
+        what: str,
+        function: Callable[[], T],
+        describe: Callable[[T], str],
+        *,
+        plan: int = 0,
+    ) -> T:
+        """Run one hook call, logging one line with what happened and how long it took.
+
+        `plan`: the organisation's calls a write takes (rate-budget.md's table), reserved in
+        the budget first, so that it never stops half-way for want of calls: a create whose
+        record could then not be read back. Calls beyond it are ordinary calls.
+        """
+        if plan > 0:
+            unplanned = function
+
+            def function() -> T:
+                client = self.hook.get_conn()
+                org = client.organisation_id(self.hook.organisation_id)
+                with client.budget.reserve(org, plan, what):
+                    return unplanned()
+
         return logged_call(self, what, function, describe)
 
     # -- a spent budget (operators/_deferral.py) ----------------------------------------------

@@ -93,6 +93,7 @@ class MinimaxActionOperator(MinimaxBaseOperator):
                 **query,
             ),
             lambda answer: _describe(answer),
+            plan=2,  # read the RowVersion, the action
         )
         if not (isinstance(data, dict) and "AttachmentData" in data):
             if self.attachment_path:

@@ -58,6 +58,7 @@ class MinimaxCreateOperator(MinimaxBaseOperator):
             f"create {self.resource}",
             lambda: self.hook.create(self.resource, payload, match_on=match_on),
             lambda found: f"id {_id_of(self.resource, found)}",
+            plan=3 if match_on else 2,  # (the lookup,) the POST, the read back
         )
         record_id = _id_of(self.resource, record)
         return {
@@ -204,6 +205,7 @@ class MinimaxUpdateOperator(MinimaxBaseOperator):
                 on_conflict=self.on_conflict or None,
             ),
             lambda updated: f"row version {updated.get('RowVersion')}",
+            plan=3,  # read, PUT, read back (a conflict costs two more, unplanned)
         )
         return {"id": _id_of(self.resource, record), "row_version": record.get("RowVersion")}
 
