@@ -148,6 +148,10 @@ class AirflowDeployment:
             # The provider's call ledger and login guard live in the cache folder: a fresh one
             # per deployment, shared by all its processes (as on one machine).
             "XDG_CACHE_HOME": str(self.folder / "cache"),
+            # The log servers of the workers and the triggerer: free ports, not the defaults
+            # another Airflow on this machine (or a test running beside) may hold.
+            "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+            "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),
         }
         if AIRFLOW_3:
             # The scheduler signs the tasks' tokens, the API server checks them: one secret.

@@ -13,7 +13,14 @@ import datetime
 
 import pendulum
 from airflow.providers.common.compat.sdk import DAG
-from airflow.providers.standard.sensors.time_delta import TimeDeltaSensor
+
+try:
+    from airflow.providers.standard.sensors.time_delta import TimeDeltaSensor
+except ImportError:  # Airflow 2.11 without the standard provider
+    from airflow.sensors.time_delta import TimeDeltaSensorAsync as TimeDeltaSensor
+
+# Airflow 2.11's TimeDeltaSensorAsync always defers and takes no `deferrable`.
+DEFERRABLE = {"deferrable": True} if TimeDeltaSensor.__name__ == "TimeDeltaSensor" else {}
 
 with DAG(
     "deferring",
@@ -21,7 +28,7 @@ with DAG(
     start_date=pendulum.datetime(2025, 1, 1, tz="UTC"),
     catchup=False,
 ):
-    TimeDeltaSensor(task_id="wait", delta=datetime.timedelta(seconds=3), deferrable=True)
+    TimeDeltaSensor(task_id="wait", delta=datetime.timedelta(seconds=3), **DEFERRABLE)
 """
 
 
