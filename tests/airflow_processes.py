@@ -297,9 +297,12 @@ class AirflowDeployment:
 
     # -- commands, the database, the REST API -----------------------------------------------
 
-    def airflow(self, *args: str, timeout: float = CLI_TIMEOUT) -> str:
-        """Run an `airflow` command to its end, the processes checked while it runs; its output
-        (also kept in a log file of its own). A non-zero exit fails with its output."""
+    def airflow(
+        self, *args: str, timeout: float = CLI_TIMEOUT, watch: Callable[[], None] | None = None
+    ) -> str:
+        """Run an `airflow` command to its end, the processes checked while it runs (and
+        `watch()` called, which may raise to stop early); its output (also kept in a log file
+        of its own). A non-zero exit fails with its output."""
         self._commands += 1
         log = self.logs / f"cli-{self._commands:02d}-{'-'.join(args[:2])}.log"
         with log.open("wb") as out:
@@ -312,9 +315,13 @@ class AirflowDeployment:
                 start_new_session=True,
             )
         try:
-            self.wait_until(
-                lambda: process.poll() is not None, timeout, f"airflow {' '.join(args)}", 0.5
-            )
+
+            def ended() -> bool:
+                if watch is not None:
+                    watch()
+                return process.poll() is not None
+
+            self.wait_until(ended, timeout, f"airflow {' '.join(args)}", 0.5)
         finally:
             if process.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
