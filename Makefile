@@ -13,7 +13,7 @@ FLOOR_VENV        ?= .venv-floor
 FLOOR_CONSTRAINTS ?= constraints/airflow-2.11.txt
 FLOOR_PYTHON      ?= $(PYTHON)
 
-.PHONY: help install demo test test-floor test-ui ui-screenshot chromium docs lint typecheck pytest reliability \
+.PHONY: help install demo test test-floor test-ui ui-screenshot test-packages chromium docs lint typecheck pytest reliability \
 	sandbox bench bench-quick bench-sandbox clean
 
 help:
@@ -21,6 +21,7 @@ help:
 	@echo "make test      lint, type-check and run the test suite (creates .venv on first use)"
 	@echo "make test-floor  the test suite on Airflow 2.11, the oldest supported (in $(FLOOR_VENV))"
 	@echo "make test-ui   the Airflow 3 UI tests, with Debian's chromium (installed with apt-get)"
+	@echo "make test-packages  the Debian packages the tests use (chromium, postgresql, ...; apt-get)"
 	@echo "make docs      build the documentation site into out/site (warnings are errors)"
 	@echo "make sandbox   start the local Minimax sandbox on 127.0.0.1:$(PORT) (SCALE=small|demo|bench)"
 	@echo "make reliability  the full reliability suite (faults, conflicts, lock-out, secrets)"
@@ -52,7 +53,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: test-packages $(STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck pytest
@@ -66,14 +67,17 @@ test-floor:
 		EXTRAS=dev,parquet,openlineage
 
 # The browser half of tests/ui is skipped when chromium is missing; here it must run.
-test-ui: chromium $(STAMP)
+test-ui: test-packages $(STAMP)
 	MINIMAX_UI_REQUIRED=1 $(BIN)/pytest tests/ui
 
-# Debian packages some tests use: chromium and its fonts (the connection-form test and its
-# screenshot; no browser download), curl (the README's and the docs' sandbox walks).
-DEBIAN_TEST_PACKAGES := chromium fonts-liberation curl
+# Debian packages the tests use: chromium and its fonts (the connection-form test and its
+# screenshot; no browser download), curl (the README's and the docs' sandbox walks), postgresql
+# (tests/postgres.py runs its initdb and postgres; the package's own cluster is not used).
+# apt-get runs only when dpkg lacks one of them, so `make test` stays quick after the first time.
+DEBIAN_TEST_PACKAGES := chromium fonts-liberation curl postgresql
 
-chromium:
+# `chromium`: the older name of the same target (kept for scripts that call it).
+test-packages chromium:
 	@if ! dpkg -s $(DEBIAN_TEST_PACKAGES) >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
@@ -82,7 +86,7 @@ chromium:
 	fi
 
 # Retake docs/img/connection-form.png from the running UI.
-ui-screenshot: chromium $(STAMP)
+ui-screenshot: test-packages $(STAMP)
 	MINIMAX_UI_REQUIRED=1 MINIMAX_UPDATE_SCREENSHOT=1 $(BIN)/pytest tests/ui/test_connection_form.py \
 		-k offers_the_minimax_form
 

@@ -31,6 +31,7 @@ from airflow_provider_minimax.client.guard import forget_in_process  # noqa: E40
 from airflow_provider_minimax.client.scrub import forget_secrets  # noqa: E402
 from airflow_provider_minimax.sandbox import Sandbox, Settings  # noqa: E402
 
+from .postgres import postgres_dsn, postgres_server  # noqa: E402, F401
 from .support import Api  # noqa: E402
 from .switches import (  # noqa: E402, F401
     _switch_set,
@@ -50,6 +51,17 @@ def _fresh_process_state() -> Iterator[None]:
     forget_tokens()
     forget_in_process()
     forget_secrets()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_ledger(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test counts its API calls in a ledger of its own: the suite makes thousands of calls
+    to one sandbox organisation, which one shared ledger would refuse after the first 900.
+    The ledger lives in the user's cache folder, so each test gets its own; refused logins
+    live there too, and a test starts without them anyway (above)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +93,8 @@ def sleeps() -> list[float]:
 
 @pytest.fixture
 def make_client(minimax_sandbox: Sandbox, tmp_path: Any, sleeps: list[float]) -> Any:
-    """A MinimaxClient for the sandbox; keyword arguments override ClientConfig fields."""
+    """A MinimaxClient for the sandbox; keyword arguments override ClientConfig fields (and
+    `clock`, `ledger` are handed to MinimaxClient)."""
     made: list[MinimaxClient] = []
 
     def make(**overrides: Any) -> MinimaxClient:
@@ -90,6 +103,7 @@ def make_client(minimax_sandbox: Sandbox, tmp_path: Any, sleeps: list[float]) ->
             "credentials",
             Credentials(creds.client_id, creds.client_secret, creds.username, creds.password),
         )
+        wiring = {name: overrides.pop(name) for name in ("clock", "ledger") if name in overrides}
         options: dict[str, Any] = {
             "base_url": minimax_sandbox.base_url,
             "organisation_id": 123,
@@ -97,7 +111,7 @@ def make_client(minimax_sandbox: Sandbox, tmp_path: Any, sleeps: list[float]) ->
             "backoff_initial": 0.01,
             "backoff_max": 0.05,
         } | overrides
-        client = MinimaxClient(ClientConfig(credentials, **options), sleep=sleeps.append)
+        client = MinimaxClient(ClientConfig(credentials, **options), sleep=sleeps.append, **wiring)
         made.append(client)
         return client
 

@@ -1,12 +1,14 @@
 """A plain Python client for the Minimax accounting API. It imports nothing from Airflow."""
 
-from .access import Record, format_filter
-from .client import MinimaxClient, listed
+from .access import Record, format_filter, listed
+from .budget import Budget, BudgetState
+from .client import MinimaxClient
 from .config import COUNTRY_BASE_URLS, ClientConfig, Credentials
 from .errors import (
     FieldError,
     MinimaxAmbiguousWriteError,
     MinimaxAuthError,
+    MinimaxBudgetExhaustedError,
     MinimaxCallBudgetError,
     MinimaxConcurrencyError,
     MinimaxConfigurationError,
@@ -14,6 +16,7 @@ from .errors import (
     MinimaxError,
     MinimaxLockoutGuardError,
     MinimaxNotFoundError,
+    MinimaxPlanTooLargeError,
     MinimaxRateLimitError,
     MinimaxRedirectError,
     MinimaxResponseError,
@@ -25,20 +28,31 @@ from .errors import (
     MinimaxUnreadCreateError,
     MinimaxValidationError,
 )
+from .ledger import Ledger
+from .localledger import LocalLedger
+from .memoryledger import MemoryLedger
+from .reservation import Reservation
 from .resources import RESOURCES, Resource, resolve
+from .sqlledger import SqlLedger
 from .transport import CallStats
 from .update import Changes
 
 __all__ = [
     "COUNTRY_BASE_URLS",
     "RESOURCES",
+    "Budget",
+    "BudgetState",
     "CallStats",
     "Changes",
     "ClientConfig",
     "Credentials",
     "FieldError",
+    "Ledger",
+    "LocalLedger",
+    "MemoryLedger",
     "MinimaxAmbiguousWriteError",
     "MinimaxAuthError",
+    "MinimaxBudgetExhaustedError",
     "MinimaxCallBudgetError",
     "MinimaxClient",
     "MinimaxConcurrencyError",
@@ -47,6 +61,7 @@ __all__ = [
     "MinimaxError",
     "MinimaxLockoutGuardError",
     "MinimaxNotFoundError",
+    "MinimaxPlanTooLargeError",
     "MinimaxRateLimitError",
     "MinimaxRedirectError",
     "MinimaxResponseError",
@@ -58,7 +73,9 @@ __all__ = [
     "MinimaxUnreadCreateError",
     "MinimaxValidationError",
     "Record",
+    "Reservation",
     "Resource",
+    "SqlLedger",
     "format_filter",
     "listed",
     "resolve",

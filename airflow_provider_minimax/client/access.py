@@ -68,3 +68,10 @@ def valid_record_id(value: int | str) -> int:
     if number < 1:
         raise MinimaxConfigurationError(f"A record ID must be positive, not {number}.")
     return number
+
+
+def listed(organisations: list[Record]) -> str:
+    """`123 Demo d.o.o., 124 Primer d.o.o.` to end a sentence: one full stop, even after a name
+    that ends with one (most Slovenian company names do)."""
+    text = ", ".join(f"{org['ID']} {org.get('Name')}" for org in organisations)
+    return text if text.endswith(".") else f"{text}."

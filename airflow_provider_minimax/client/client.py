@@ -19,14 +19,18 @@ from typing import Any
 
 import requests
 
-from .access import Record, format_filter, valid_record_id
+from .access import Record, format_filter, listed, valid_record_id
 from .actions import run_action
+from .budget import Budget
 from .config import ClientConfig
 from .create import create_record, find_record
 from .errors import MinimaxConfigurationError, MinimaxResponseError
 from .guard import SharedGuardStore
+from .ledger import Ledger
+from .lists import page_reader
 from .location import read_location
-from .pagination import Page, PageReader, read_page
+from .orgs import check_reachable, chosen_organisation, reached_organisations
+from .pagination import PageReader, read_page
 from .resources import Resource, ResourcePath, resolve
 from .settings import check
 from .transport import CallStats, Transport, quote_segment
@@ -47,10 +51,20 @@ class MinimaxClient:
         guard_store: SharedGuardStore | None = None,
         on_token: Callable[[str], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        ledger: Ledger | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
+        """`ledger`: where the organisation's calls are counted (None: as `budget_store`
+        says); `clock`: epoch seconds, for the budget's windows (tests let time pass)."""
         self.config = config
         self.transport = Transport(
-            config, session=session, guard_store=guard_store, on_token=on_token, sleep=sleep
+            config,
+            session=session,
+            guard_store=guard_store,
+            on_token=on_token,
+            sleep=sleep,
+            ledger=ledger,
+            clock=clock,
         )
         self._organisations: list[Record] | None = None
         self._lock = threading.Lock()
@@ -59,8 +73,14 @@ class MinimaxClient:
     def stats(self) -> CallStats:
         return self.transport.stats
 
+    @property
+    def budget(self) -> Budget:
+        """The organisation's API budget: state, reservations (reading it makes no call)."""
+        return self.transport.budget
+
     def close(self) -> None:
         self.transport.session.close()
+        self.transport.budget.close()
 
     def clear_lockout_guard(self) -> None:
         """Forget a refused login for these exact credentials (after fixing it in Minimax)."""
@@ -72,55 +92,19 @@ class MinimaxClient:
         """The organisations this login reaches with API access: `{ID, Name, …}` each."""
         with self._lock:
             if self._organisations is None:
-                reached = []
-                for row in self._pages("currentuser/orgs", {}, self.config.page_size, 1):
-                    org = row.get("Organisation")
-                    if not isinstance(org, Mapping) or not isinstance(org.get("ID"), int):
-                        raise MinimaxResponseError(
-                            "currentuser/orgs answered a row without Organisation.ID.",
-                            method="GET",
-                            path="currentuser/orgs",
-                        )
-                    if row.get("APIAccess", "D") == "N":
-                        continue
-                    reached.append({**org, **{k: v for k, v in row.items() if k != "Organisation"}})
-                self._organisations = reached
+                pages = page_reader(
+                    self.transport, "currentuser/orgs", {}, self.config.page_size, 1
+                )
+                self._organisations = reached_organisations(self._rows(pages))
             return list(self._organisations)
 
     def organisation_id(self, organisation_id: int | str | None = None) -> int:
         """The organisation to use: the argument, else the configured one, else the only one."""
-        chosen = (
-            organisation_id if organisation_id not in (None, "") else self.config.organisation_id
-        )
-        if chosen not in (None, ""):
-            try:
-                return int(chosen)
-            except ValueError:
-                raise MinimaxConfigurationError(
-                    f"organisation_id must be a number, not {chosen!r}."
-                ) from None
-        reached = self.organisations()
-        if len(reached) == 1:
-            return int(reached[0]["ID"])
-        if not reached:
-            raise MinimaxConfigurationError(
-                f"The login {self.config.credentials.username!r} reaches no organisation with API "
-                "access. Grant it API access in Minimax (user settings of the organisation)."
-            )
-        raise MinimaxConfigurationError(
-            "The login reaches several organisations; choose one with organisation_id: "
-            + listed(reached)
-        )
+        return chosen_organisation(self.config, organisation_id, self.organisations)
 
     def _reachable(self, organisation_id: int) -> None:
         """Before a write: the organisation must be one the login reaches."""
-        ids = [org["ID"] for org in self.organisations()]
-        if organisation_id not in ids:
-            raise MinimaxConfigurationError(
-                f"Organisation {organisation_id} is not one the login "
-                f"{self.config.credentials.username!r} reaches with API access "
-                f"({', '.join(map(str, ids)) or 'none'}); nothing was written."
-            )
+        check_reachable(self.config, self.organisations(), organisation_id)
 
     def _where(
         self, resource: str, organisation_id: int | str | None
@@ -178,12 +162,33 @@ class MinimaxClient:
 
         `decimals=True` reads fractional numbers as exact Decimals (money in CSV and Parquet).
         """
+        reader = self.list_reader(
+            resource,
+            organisation_id=organisation_id,
+            page_size=page_size,
+            max_workers=max_workers,
+            decimals=decimals,
+            **filters,
+        )
+        return self._rows(reader)
+
+    def list_reader(
+        self,
+        resource: str,
+        *,
+        organisation_id: int | str | None = None,
+        page_size: int | None = None,
+        max_workers: int | None = None,
+        decimals: bool = False,
+        **filters: Any,
+    ) -> PageReader:
+        """The list's pages, nothing fetched yet: `start()` reads the first, `rows()` them all."""
         resolved, _, path = self._where(resource, organisation_id)
         size = self._page_size(page_size)
         workers = self.config.max_workers if max_workers is None else max_workers
         check("max_workers", workers, self.config.max_workers)
         query = self._filters(resolved.resource, filters)
-        return self._pages(path, query, size, workers, decimals=decimals)
+        return page_reader(self.transport, path, query, size, workers, decimals=decimals)
 
     def count(
         self, resource: str, *, organisation_id: int | str | None = None, **filters: Any
@@ -209,6 +214,21 @@ class MinimaxClient:
         organisation_id: int | str | None = None,
     ) -> Iterator[Record]:
         """`{ID, RecordDtModified, RowVersion}` of the records changed in a window."""
+        return self._rows(
+            self.candidates_reader(
+                resource, modified_from, modified_to, organisation_id=organisation_id
+            )
+        )
+
+    def candidates_reader(
+        self,
+        resource: str,
+        modified_from: datetime.datetime | str | None = None,
+        modified_to: datetime.datetime | str | None = None,
+        *,
+        organisation_id: int | str | None = None,
+    ) -> PageReader:
+        """sync_candidates' pages, nothing fetched yet (see list_reader)."""
         resolved, _, base = self._where(resource, organisation_id)
         if not resolved.resource.synccandidates:
             raise MinimaxConfigurationError(f"{resolved.resource.name} has no synccandidates.")
@@ -220,32 +240,20 @@ class MinimaxClient:
             )
             if value is not None
         }
-        return self._pages(f"{base}/synccandidates", query, self.config.page_size, 1)
+        return page_reader(
+            self.transport, f"{base}/synccandidates", query, self.config.page_size, 1
+        )
 
     def _page_size(self, page_size: int | None) -> int:
         size = self.config.page_size if page_size is None else page_size
         check("page_size", size, self.config.page_size)
         return size
 
-    def _pages(
-        self,
-        path: str,
-        query: dict[str, str],
-        size: int,
-        workers: int,
-        *,
-        decimals: bool = False,
-    ) -> Iterator[Record]:
-        def fetch(number: int) -> Page:
-            params = {**query, "CurrentPage": number, "PageSize": size}
-            body = self.transport.json("GET", path, params=params, decimals=decimals)
-            page = read_page(body, number, path)
-            self.stats.add(pages=1, rows=len(page.rows))
-            return page
-
-        reader = PageReader(fetch, path, workers)
+    def _rows(self, reader: PageReader) -> Iterator[Record]:
         yield from reader.rows()
-        log.debug("Minimax listed %s: %d rows in %d pages", path, reader.received, reader.pages)
+        log.debug(
+            "Minimax listed %s: %d rows in %d pages", reader.where, reader.received, reader.pages
+        )
 
     def _record(self, method: str, path: str, **kwargs: Any) -> Record:
         body = self.transport.json(method, path, **kwargs)
@@ -388,10 +396,3 @@ class MinimaxClient:
             filters=filters,
             organisation_id=organisation_id,
         )
-
-
-def listed(organisations: list[Record]) -> str:
-    """`123 Demo d.o.o., 124 Primer d.o.o.` to end a sentence: one full stop, even after a name
-    that ends with one (most Slovenian company names do)."""
-    text = ", ".join(f"{org['ID']} {org.get('Name')}" for org in organisations)
-    return text if text.endswith(".") else f"{text}."

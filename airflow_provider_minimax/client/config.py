@@ -16,6 +16,7 @@ COUNTRY_BASE_URLS = {
     "RS": "https://moj.minimax.rs/RS/",
 }
 MAX_PAGE_SIZE = 10_000  # far above what the service serves; larger asks are surely a mistake
+BUDGET_STORES = ("local", "sql")
 DEFAULT_DEADLINE_FLOOR = 60.0  # seconds: a full page on a slow link, whatever the timeout
 
 
@@ -114,6 +115,14 @@ class ClientConfig:
     deadline: float | None = None
     # Answers are read up to this size, then refused: a 1,000-row page is about 1 MB.
     max_response_bytes: int = 64 * 1024 * 1024
+    # The organisation's API budget, as Minimax grants it (reference.md, "Limits"), and the
+    # calls this connection's tasks leave to others (the web app, a web shop's connection).
+    daily_budget: int = 1000  # calls per rolling `budget_window`
+    monthly_budget: int = 20_000  # calls per calendar month in the organisation's time zone
+    reserve: int = 100
+    budget_window: int = 86_400  # seconds; a sandbox started with a shorter one is matched
+    budget_store: str = "local"  # "local": SQLite in ledger_dir; "sql": a SqlLedger passed in
+    ledger_dir: Path | None = None  # None: the user's cache folder
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_url", normalise_base_url(self.base_url))
@@ -122,6 +131,19 @@ class ClientConfig:
         for item in fields(self):
             if item.name in LIMITS:
                 check(item.name, getattr(self, item.name), item.default)
+        for budget in ("daily_budget", "monthly_budget"):
+            if self.reserve >= getattr(self, budget):
+                raise MinimaxConfigurationError(
+                    f"reserve ({self.reserve}) must be less than {budget} "
+                    f"({getattr(self, budget)}): it is what this connection leaves to others "
+                    f"out of {budget}. Lower reserve, or raise {budget}."
+                )
+        if self.budget_store not in BUDGET_STORES:
+            raise MinimaxConfigurationError(
+                f"budget_store must be one of {', '.join(BUDGET_STORES)}, not "
+                f"{self.budget_store!r}: 'local' counts calls on this machine, 'sql' in a "
+                "database every worker shares (the hook passes it)."
+            )
 
     @property
     def country(self) -> str:

@@ -12,6 +12,7 @@ its parent's answer unless it sets its own.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -142,6 +143,41 @@ class MinimaxCallBudgetError(MinimaxRateLimitError):
     """This client's own `max_calls` budget would be exceeded; nothing was sent."""
 
     retry_may_help = False  # the budget is the connection's setting: a retry asks for as much
+
+
+class MinimaxBudgetExhaustedError(MinimaxRateLimitError):
+    """The organisation's API budget (the day's window or the month) has no room for the call.
+
+    Raised before sending when the call ledger says so (nothing was sent), and when the service
+    itself answers that the limit is spent. `available_at` (an aware UTC datetime) says when
+    `needed` calls fit again; `available` is what fits now.
+    """
+
+    # An Airflow retry comes minutes later and the budget frees up in hours: it only burns the
+    # task's tries. Deferring until `available_at` can help, and that is the sensor's job.
+    retry_may_help = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        available_at: datetime.datetime,
+        organisation_id: int | None,
+        needed: int = 1,
+        available: int = 0,
+        **context: Any,
+    ) -> None:
+        self.available_at = available_at
+        self.organisation_id = organisation_id
+        self.needed = needed
+        self.available = available
+        super().__init__(message, **context)
+
+
+class MinimaxPlanTooLargeError(MinimaxCallBudgetError):
+    """A plan needs more calls than the organisation's budget allows in a day or a month."""
+
+    retry_may_help = False  # it never fits, however long one waits: the plan must shrink
 
 
 class MinimaxServerError(MinimaxError):

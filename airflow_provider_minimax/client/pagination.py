@@ -66,9 +66,24 @@ class PageReader:
         self.received = 0
         self.pages = 0
         self.total_rows: int | None = None
+        self.first: Page | None = None
+
+    def start(self) -> Page:
+        """Fetch the first page now (once): its TotalRows and its length price the rest."""
+        if self.first is None:
+            self.first = self._checked(self.fetch(1))
+        return self.first
+
+    @property
+    def remaining_pages(self) -> int:
+        """Pages still to fetch after the first, at the page size the service really used."""
+        first = self.start()
+        if self.received >= first.total_rows or not first.rows:
+            return 0 if self.received >= first.total_rows else 1
+        return -(-first.total_rows // len(first.rows)) - 1
 
     def rows(self) -> Iterator[Row]:
-        first = self._checked(self.fetch(1))
+        first = self.start()
         yield from first.rows
         if self.received >= first.total_rows:
             self._finish()

@@ -53,6 +53,13 @@ LIMITS: dict[str, Limit] = {
     ),
     # Below 64 KiB even an error page's message would not fit; a real page is about 1 MB.
     "max_response_bytes": Limit(whole=True, low=64 * 1024, high=1024**3, unit="bytes"),
+    # Minimax grants about 1,000 calls a day and 20,000 a month (reference.md, "Limits");
+    # the upper bounds only catch a slipped digit.
+    "daily_budget": Limit(whole=True, low=1, high=10_000_000, unit="calls"),
+    "monthly_budget": Limit(whole=True, low=1, high=100_000_000, unit="calls"),
+    "reserve": Limit(whole=True, low=0, high=10_000_000, unit="calls"),
+    # The ledger counts in minutes: a shorter window could not be told apart.
+    "budget_window": Limit(whole=True, low=60, high=31 * 86_400, unit="seconds"),
 }
 
 

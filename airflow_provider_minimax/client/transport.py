@@ -15,6 +15,7 @@ Retries follow what a request may have done at the service:
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import urllib.parse
@@ -27,10 +28,17 @@ import tenacity
 
 from .answers import decode_json, error_for, retry_after_of
 from .auth import TokenSource, token_source
+from .budget import Budget
 from .config import ClientConfig
-from .errors import MinimaxCallBudgetError, MinimaxConfigurationError, MinimaxError
+from .errors import (
+    MinimaxCallBudgetError,
+    MinimaxConfigurationError,
+    MinimaxError,
+    MinimaxRateLimitError,
+)
 from .failures import connection_error, never_sent, redirect_error, too_large_error
 from .guard import LockoutGuard, SharedGuardStore, guard_for
+from .ledger import Ledger
 from .reading import AnswerTooLarge, BoundedAdapter, exchange
 from .redirects import MAX_REDIRECT_HOPS, is_redirect, same_origin, shown, target_of
 
@@ -38,6 +46,7 @@ log = logging.getLogger("airflow_provider_minimax.client")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = "airflow-provider-minimax"
+_ORGANISATION_PATH = re.compile(r"orgs/(\d+)(?:/|$)")
 
 
 @dataclass
@@ -96,8 +105,11 @@ class Transport:
         guard_store: SharedGuardStore | None = None,
         on_token: Callable[[str], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        ledger: Ledger | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.config = config
+        self.budget = Budget(config, ledger, clock=clock)
         self.session = session or new_session(config.max_workers)
         self.tokens: TokenSource = token_source(config)
         self.guard: LockoutGuard = guard_for(config, shared=guard_store)
@@ -128,7 +140,7 @@ class Transport:
         value = self.tokens.token(
             self.session,
             self.guard,
-            on_request=lambda: self.stats.add(token_requests=1),
+            on_request=self._count_token,
             stale=stale,
         )
         if value not in self._announced:
@@ -165,7 +177,20 @@ class Transport:
         except requests.RequestException as error:
             raise connection_error(self.config, method, where, error) from None
         if response.status_code >= 300:
-            raise error_for(response, method, where)
+            refused = error_for(response, method, where)
+            if isinstance(refused, MinimaxRateLimitError):
+                # A 429 left after the retries, one whose Retry-After is longer than we wait,
+                # or the 4xx words of a spent limit: the organisation's budget is gone. The
+                # ledger remembers until when, so that no client sharing it spends a call on it.
+                raise self.budget.refused_by_service(
+                    self.organisation_of(url),
+                    refused.retry_after,
+                    method=method,
+                    path=where,
+                    status=refused.status,
+                    server_message=refused.server_message,
+                ) from None
+            raise refused
         return response
 
     def json(self, method: str, path: str, *, decimals: bool = False, **kwargs: Any) -> Any:
@@ -182,6 +207,10 @@ class Transport:
         if response.status_code == 401:
             log.info("Minimax refused the token for %s %s; renewing it once", method, url)
             response = self._send(method, url, params, body, self.token(stale=token))
+        if response.status_code == 429 and (retry_after_of(response) or 0) > (
+            self.config.retry_after_cap
+        ):
+            return response  # longer than we would wait: the budget is spent, say so now
         if response.status_code in RETRY_STATUSES and (
             method != "POST" or response.status_code == 429
         ):
@@ -219,7 +248,7 @@ class Transport:
         token: str,
         deadline_at: float,
     ) -> requests.Response:
-        self._spend_call()
+        self._spend_call(url)
         started = time.perf_counter()
         try:
             response = exchange(
@@ -246,7 +275,9 @@ class Transport:
         )
         return response
 
-    def _spend_call(self) -> None:
+    def _spend_call(self, url: str) -> None:
+        """Count one exchange about to be sent: this client's max_calls first, then the
+        organisation's budget in the ledger (either refuses before anything is sent)."""
         budget = self.config.max_calls
         with self.stats._lock:
             if budget is not None and self.stats.api_calls >= budget:
@@ -256,6 +287,20 @@ class Transport:
                     "day: raise max_calls in the connection's extra if this run needs more."
                 )
             self.stats.api_calls += 1
+        try:
+            self.budget.take(self.organisation_of(url))
+        except BaseException:
+            self.stats.add(api_calls=-1)  # not sent
+            raise
+
+    def _count_token(self) -> None:
+        self.stats.add(token_requests=1)
+        self.budget.record_token()
+
+    def organisation_of(self, url: str) -> int | None:
+        """The organisation a call is about (its path `orgs/{id}/…`); None: the login's own."""
+        match = _ORGANISATION_PATH.match(self.relative(url))
+        return int(match.group(1)) if match else None
 
     def _retryable(self, method: str, error: BaseException) -> bool:
         if isinstance(error, _RetryableAnswer):

@@ -39,7 +39,22 @@ def _parser() -> argparse.ArgumentParser:
     _choice(parser, "action_row_version", "whether an action needs ?rowVersion=")
     _choice(parser, "write_answer", "what PUT and DELETE answer")
     _choice(parser, "budget_answer", "the answer over the request budget")
-    parser.add_argument("--request-budget", type=int, default=None, help="calls per org per day")
+    parser.add_argument(
+        "--request-budget", type=int, default=None, help="calls per org per rolling window"
+    )
+    parser.add_argument(
+        "--budget-window",
+        type=int,
+        default=86_400,
+        metavar="SECONDS",
+        help="the rolling window of --request-budget (default a day)",
+    )
+    parser.add_argument(
+        "--monthly-budget",
+        type=int,
+        default=None,
+        help="calls per org per calendar month (the country's time zone)",
+    )
     parser.add_argument("--ledger-rows", type=int, default=1_000_000, help="bench scale only")
     parser.add_argument(
         "--fault",
@@ -80,6 +95,8 @@ def settings_from(argv: Sequence[str] | None = None) -> tuple[argparse.Namespace
         write_answer=args.write_answer,
         budget_answer=args.budget_answer,
         request_budget=args.request_budget,
+        budget_window=args.budget_window,
+        monthly_budget=args.monthly_budget,
         ledger_rows=args.ledger_rows,
     )
     return args, settings

@@ -10,6 +10,8 @@ DELETE /_sandbox/faults                        remove every rule
 POST   /_sandbox/tokens/expire                 make every issued token stale
 POST   /_sandbox/unlock                        undo a lock-out (in Minimax: re-create the app)
 PATCH  /_sandbox/settings                      change settings at run time (JSON)
+GET    /_sandbox/orgs/{org}/budget             calls in the window and this month, the limits
+POST   /_sandbox/orgs/{org}/budget/spend       the web app spends calls (JSON: {"calls": N})
 POST   /_sandbox/orgs/{org}/{kind}/{id}/change another writer sets fields (JSON), new RowVersion
 POST   /_sandbox/orgs/{org}/issuedinvoices/{id}/pay  the invoice is paid in full
 """
@@ -48,6 +50,10 @@ class Controls(Protocol):
 
     def mark_paid(self, org: int, invoice_id: int) -> Record: ...
 
+    def budget(self, organisation_id: int) -> dict[str, Any]: ...
+
+    def spend(self, organisation_id: int, calls: int) -> dict[str, Any]: ...
+
 
 def handle(sandbox: Controls, request: Request) -> Response:
     parts = [part for part in request.path.split("/") if part][1:]
@@ -55,6 +61,8 @@ def handle(sandbox: Controls, request: Request) -> Response:
         return _route(sandbox, request, parts)
     except ApiError as error:
         return Response.json(error.status, {"Message": error.message})
+    except LookupError as error:
+        return Response.json(404, {"Message": f"sandbox admin: {error}"})
     except (TypeError, ValueError) as error:
         return Response.json(400, {"Message": f"sandbox admin: {error}"})
 
@@ -95,9 +103,26 @@ def _route(sandbox: Controls, request: Request, parts: list[str]) -> Response:
         return Response.json(200, {"unlocked": True})
     if route == ("PATCH", ("settings",)):
         return Response.json(200, sandbox.configure(**_body(request)))
+    if len(parts) in (3, 4) and route[1][0] == "orgs" and route[1][2] == "budget":
+        return _budget_admin(sandbox, request, parts)
     if method == "POST" and len(parts) == 5 and parts[0].lower() == "orgs":
         return _record_admin(sandbox, request, parts)
     return Response.json(404, {"Message": f"sandbox admin: no route {method} {request.path}"})
+
+
+def _budget_admin(sandbox: Controls, request: Request, parts: list[str]) -> Response:
+    organisation_id = int(parts[1])
+    verb = parts[3].lower() if len(parts) == 4 else None
+    if request.method == "GET" and verb is None:
+        return Response.json(200, sandbox.budget(organisation_id))
+    if request.method == "POST" and verb == "spend":
+        calls = _body(request).get("calls")
+        if not isinstance(calls, int) or isinstance(calls, bool):
+            raise ValueError('the body must be {"calls": a whole number}')
+        return Response.json(200, sandbox.spend(organisation_id, calls))
+    return Response.json(
+        404, {"Message": f"sandbox admin: no route {request.method} {request.path}"}
+    )
 
 
 def _record_admin(sandbox: Controls, request: Request, parts: list[str]) -> Response:

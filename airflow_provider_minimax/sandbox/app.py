@@ -7,6 +7,7 @@ with Sandbox(seed=1, scale="small") as sandbox:
     sandbox.stats()["by_route"]
     sandbox.records(123, "customers", City="Koper")  # copies of what it holds
     sandbox.change(123, "customers", 100085, City="Piran")  # another writer
+    sandbox.spend(123, 900); sandbox.budget(123)["window"]  # the web app's share of the budget
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .faults import FaultInjector, FaultRule
 from .server import SandboxHTTPServer
 from .service import Service
 from .settings import Settings
-from .store import Record, Store, Table
+from .store import Organisation, Record, Store, Table
 from .world import build_store
 
 DEFAULT_ORGANISATION_ID = 123
@@ -159,12 +160,28 @@ class Sandbox:
     def configure(self, **changes: Any) -> dict[str, Any]:
         """Change run-time settings (page cap, error styles, budget …); returns them all."""
         current = runtime.configure(self.settings, **changes)
-        if "request_budget" in changes or "budget_window" in changes:
+        # A new limit counts from nothing; moving the clock (clock_offset) keeps what is spent.
+        if {"request_budget", "budget_window", "monthly_budget"} & set(changes):
             self.service.reset_budget()
         if "lockout_threshold" in changes:
             # The Authority keeps its own copy: a run-time change must reach the next login.
             self.service.authority.lockout_threshold = self.settings.lockout_threshold
         return current
+
+    def budget(self, organisation_id: int) -> dict[str, Any]:
+        """The organisation's request budget (as GET /_sandbox/orgs/{org}/budget shows it):
+        {"window": calls in the rolling window, "month": calls this calendar month, "limit":
+        request_budget, "monthly_limit": monthly_budget, "window_seconds": budget_window,
+        "frees_in": seconds until the oldest counted call leaves the window, None if none}."""
+        self._organisation(organisation_id)
+        return self.service.budget.report(int(organisation_id))
+
+    def spend(self, organisation_id: int, calls: int) -> dict[str, Any]:
+        """The Minimax web app makes `calls` requests (POST /_sandbox/orgs/{org}/budget/spend):
+        not API calls, but counted in the same window and month. Returns the budget after."""
+        self._organisation(organisation_id)
+        self.service.budget.spend_elsewhere(int(organisation_id), int(calls))
+        return self.budget(organisation_id)
 
     def expire_tokens(self, *, lifetime: int | None = None) -> int:
         """Make every issued token stale (as POST /_sandbox/tokens/expire does); returns how
@@ -265,12 +282,15 @@ class Sandbox:
         with self.store.lock:
             return copy.deepcopy(documents.mark_paid(self.store, org, int(invoice_id)))
 
-    def _table(self, org: int, kind: str) -> Table:
-        organisation = self.store.organisations.get(org)
+    def _organisation(self, org: int) -> Organisation:
+        organisation = self.store.organisations.get(int(org))
         if organisation is None:
             known = sorted(self.store.organisations)
             raise LookupError(f"the sandbox has no organisation {org} (it has {known})")
-        table = organisation.tables.get(kind)
+        return organisation
+
+    def _table(self, org: int, kind: str) -> Table:
+        table = self._organisation(org).tables.get(kind)
         if table is None:
             raise LookupError(f"organisation {org} keeps no records of kind {kind!r}")
         return table

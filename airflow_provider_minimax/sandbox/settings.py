@@ -48,6 +48,8 @@ RUNTIME_SETTINGS = (
     "default_page_size",
     "request_budget",
     "budget_window",
+    "monthly_budget",
+    "clock_offset",
 )
 
 
@@ -80,6 +82,10 @@ class Settings:
     budget_answer: BudgetAnswer = "429"
     request_budget: int | None = None  # API calls per organisation per window; None: no limit
     budget_window: int = 86_400  # seconds
+    # API calls per organisation per calendar month (its country's time zone); None: no limit.
+    monthly_budget: int | None = None
+    # Seconds added to the budget's clock: a test steps over a window or a month's end with it.
+    clock_offset: float = 0.0
     ledger_rows: int = 1_000_000  # journal entries of the bench organisation (scale "bench")
     first_day: str | None = None  # first day of generated documents (YYYY-MM-DD)
     days: int | None = None  # how many days of documents; default by scale
@@ -92,6 +98,11 @@ class Settings:
             raise ValueError(f"country must be SI, HR or RS, not {self.country!r}")
         if self.max_page_size < 1 or self.default_page_size < 1:
             raise ValueError("page sizes must be 1 or more")
+        if self.budget_window < 1:
+            raise ValueError("budget_window must be 1 second or more")
+        for name in ("request_budget", "monthly_budget"):
+            if getattr(self, name) is not None and getattr(self, name) < 0:
+                raise ValueError(f"{name} must be 0 or more (None: no limit)")
         if self.lockout_threshold < 1:
             raise ValueError("lockout_threshold must be 1 or more")
         for name in _CHOICES:

@@ -8,6 +8,7 @@ import pytest
 
 from airflow_provider_minimax.client import (
     MinimaxAmbiguousWriteError,
+    MinimaxBudgetExhaustedError,
     MinimaxRateLimitError,
     MinimaxServerError,
 )
@@ -28,12 +29,16 @@ def test_server_errors_on_get_are_retried(
 def test_retry_after_is_honoured_and_capped(
     minimax_sandbox: Sandbox, make_client: Any, sleeps: list[float]
 ) -> None:
+    """A Retry-After within the cap is waited for; a longer one means the organisation's
+    budget is spent: no waiting and no retry, MinimaxBudgetExhaustedError at once."""
     client = make_client(retry_after_cap=7)
     minimax_sandbox.add_fault(FaultRule("status", status=429, times=1, retry_after=5))
     list(client.list("countries"))
     minimax_sandbox.add_fault(FaultRule("status", status=429, times=1, retry_after=3600))
-    list(client.list("countries"))
-    assert sleeps == [5, 7]
+    with pytest.raises(MinimaxBudgetExhaustedError) as caught:
+        list(client.list("countries"))
+    assert sleeps == [5]
+    assert 3590 < caught.value.retry_after <= 3600
 
 
 def test_backoff_grows_with_jitter_within_its_bounds(
@@ -60,8 +65,9 @@ def test_429_after_the_last_retry_is_a_rate_limit_error(
 ) -> None:
     client = make_client(max_retries=1)
     minimax_sandbox.add_fault(FaultRule("status", status=429, retry_after=2))
-    with pytest.raises(MinimaxRateLimitError) as caught:
+    with pytest.raises(MinimaxBudgetExhaustedError) as caught:
         list(client.list("countries"))
+    assert isinstance(caught.value, MinimaxRateLimitError)
     assert caught.value.retry_after == 2
 
 

@@ -30,6 +30,10 @@ TABLE: dict[str, tuple[list[Any], list[Any]]] = {
     "renew_margin": ([0, 60.0, 3599.5], [-1, 3601, NAN]),
     "deadline": ([None, 0.1, 2.5, 3600], [0, 0.05, -1.5, 3601, NAN, INF]),
     "max_response_bytes": ([65_536, 64 * 1024 * 1024], [1000, 65_535, 2**31, 1.5e6, None]),
+    "daily_budget": ([101, 1000, 10_000_000], [0, -1, 10_000_001, 2.5, NAN, True, "1000", None]),
+    "monthly_budget": ([101, 20_000], [0, -1, 100_000_001, 1.5, None]),
+    "reserve": ([0, 100, 999], [-1, 2.5, NAN, None, "100"]),
+    "budget_window": ([60, 600, 86_400, 31 * 86_400], [0, 59, 31 * 86_400 + 1, 60.5, INF, None]),
 }
 
 

@@ -4,11 +4,13 @@ keep a misspelt or mistyped field from being lost or stored as another type."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 
 from airflow_provider_minimax.client import (
+    MinimaxBudgetExhaustedError,
     MinimaxConfigurationError,
     MinimaxRateLimitError,
     MinimaxValidationError,
@@ -263,14 +265,23 @@ def test_over_budget_is_a_rate_limit_error_in_both_answers(
     minimax_sandbox: Sandbox, make_client: Any, switch_position: str
 ) -> None:
     """Over the organisation's budget the service answers 429, or a 400 with a message and no
-    Retry-After: both are MinimaxRateLimitError (a later retry helps), never a refusal of the
-    user's data, and a create refused so is no ambiguous write."""
+    Retry-After: both are MinimaxBudgetExhaustedError (a MinimaxRateLimitError that an Airflow
+    retry minutes later cannot cure, so retry_may_help is False; deferral until available_at
+    can), never a refusal of the user's data, and a create refused so is no ambiguous write."""
     client = make_client(max_retries=1)
     client.organisations()
     minimax_sandbox.configure(request_budget=1, budget_window=600)
     client.get("customers", next(iter(minimax_sandbox.ids(ORG, "customers"))))
-    with pytest.raises(MinimaxRateLimitError) as caught:
+    before = time.time()
+    with pytest.raises(MinimaxBudgetExhaustedError) as caught:
         client.create("customers", {"Code": "BUDGET", "Name": "X"})
+    assert isinstance(caught.value, MinimaxRateLimitError)
     assert not isinstance(caught.value, MinimaxValidationError)
-    assert caught.value.retry_may_help is True
+    assert caught.value.retry_may_help is False
+    assert caught.value.organisation_id == ORG
+    # 429: its Retry-After (the sandbox's: until the counted call leaves its 600 s window);
+    # the message: the ledger's estimate, when our oldest counted call leaves the client's
+    # 24 h window (the client was not told the sandbox's shorter one).
+    wait = caught.value.available_at.timestamp() - before
+    assert (0 < wait <= 601) if switch_position == "429" else (86_000 < wait <= 86_520)
     assert minimax_sandbox.count(ORG, "customers", Code="BUDGET") == 0
