@@ -35,8 +35,7 @@ def _lines(state: dict[str, object]) -> list[str]:
         f"used in {state['window_seconds']} s:     {state['used_window']} of "
         f"{state['daily_budget']}",
         f"used this month:     {state['used_month']} of {state['monthly_budget']}",
-        f"reserve:             {state['reserve']} (left to others: the web app, other "
-        "connections)",
+        f"reserve:             {state['reserve']} (left to others: the web app, other connections)",
         f"reserved by others:  {state['reserved_by_others']}",
         f"left for this conn:  {state['available']}",
         f"calls free up:       {frees_at}",

@@ -93,7 +93,8 @@ def sleeps() -> list[float]:
 
 @pytest.fixture
 def make_client(minimax_sandbox: Sandbox, tmp_path: Any, sleeps: list[float]) -> Any:
-    """A MinimaxClient for the sandbox; keyword arguments override ClientConfig fields."""
+    """A MinimaxClient for the sandbox; keyword arguments override ClientConfig fields (and
+    `clock`, `ledger` are handed to MinimaxClient)."""
     made: list[MinimaxClient] = []
 
     def make(**overrides: Any) -> MinimaxClient:
@@ -102,6 +103,7 @@ def make_client(minimax_sandbox: Sandbox, tmp_path: Any, sleeps: list[float]) ->
             "credentials",
             Credentials(creds.client_id, creds.client_secret, creds.username, creds.password),
         )
+        wiring = {name: overrides.pop(name) for name in ("clock", "ledger") if name in overrides}
         options: dict[str, Any] = {
             "base_url": minimax_sandbox.base_url,
             "organisation_id": 123,
@@ -109,7 +111,7 @@ def make_client(minimax_sandbox: Sandbox, tmp_path: Any, sleeps: list[float]) ->
             "backoff_initial": 0.01,
             "backoff_max": 0.05,
         } | overrides
-        client = MinimaxClient(ClientConfig(credentials, **options), sleep=sleeps.append)
+        client = MinimaxClient(ClientConfig(credentials, **options), sleep=sleeps.append, **wiring)
         made.append(client)
         return client
 

@@ -8,7 +8,12 @@ Three modes:
 - `full`: the whole list (reference data: customers, items, accounts, VAT rates …).
 
 List rows are the slimmer `*Search` models. `detail=True` reads every row's full record (one call
-each); the cost is counted first and refused when it would not fit the client's `max_calls`.
+each). The first page is read at once: it prices the rest (TotalRows, the page size served), and
+the plan is refused when it would not fit `max_calls` or the organisation's budget, else
+reserved in the budget (client.budget) until the rows are read or the feed is closed:
+
+    with open_feed(client, "issuedinvoices", start=..., end=...) as feed:
+        for row in feed.rows: ...
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from typing import Any
 
 from .client import MinimaxClient, Record
 from .errors import MinimaxCallBudgetError, MinimaxConfigurationError, MinimaxNotFoundError
+from .pagination import PageReader
+from .reservation import Reservation
 from .resources import Resource, resolve
 from .settings import check
 from .windows import DayWindow, local_days, modified_between, zone_of
@@ -29,12 +36,21 @@ from .windows import DayWindow, local_days, modified_between, zone_of
 log = logging.getLogger("airflow_provider_minimax.client")
 
 MODES = ("window", "changes", "full")
-DAILY_CALLS = 1_000  # what Minimax allows an organisation in a day (reference.md)
 
 
 def default_mode(resource: str) -> str:
     """`window` for resources with a date filter, else `full`."""
     return "window" if resolve(resource).resource.window else "full"
+
+
+@dataclass(frozen=True)
+class FeedPlan:
+    """What an export will cost: `calls` after the probe (the first page, `probe_calls`), and
+    the calls `left` of the organisation's budget when it was planned."""
+
+    calls: int
+    probe_calls: int
+    left: int
 
 
 @dataclass
@@ -52,6 +68,26 @@ class Feed:
     planned_calls: int | None = None
     vanished: int = 0  # records in the change feed that were deleted before they were read
     rows: Iterator[Record] = field(default_factory=lambda: iter(()))
+    plan: FeedPlan | None = None  # None: nothing to read (a window without a whole day)
+    reservation: Reservation | None = None
+
+    def release(self) -> None:
+        """Give back the calls the plan reserved and did not spend."""
+        if self.reservation is not None:
+            self.reservation.release()
+
+    def close(self) -> None:
+        """Stop reading: the rows' iterator is closed and the reservation released."""
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
+        self.release()
+
+    def __enter__(self) -> Feed:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -78,7 +114,7 @@ def open_feed(
     max_workers: int | None = None,
     decimals: bool = False,
 ) -> Feed:
-    """Plan the export and return its rows (lazily: nothing is read before they are iterated)."""
+    """Plan the export from its first page and return its rows (the rest read lazily)."""
     resolved = resolve(resource)
     chosen = mode or default_mode(resource)
     if chosen not in MODES:
@@ -107,18 +143,19 @@ def open_feed(
                 "mode='window' or 'full'."
             )
         feed.modified = modified_between(_need(start, "start"), _need(end, "end"), zone)
-        candidates = client.sync_candidates(resolved.path, *feed.modified, organisation_id=org)
-        feed.rows = _read_each(
-            client, feed, (row["ID"] for row in candidates), options, max_workers
-        )
+        reader = client.candidates_reader(resolved.path, *feed.modified, organisation_id=org)
+        _plan(client, feed, reader, per_record=True)
+        ids = (row["ID"] for row in reader.rows())
+        feed.rows = _released(feed, _read_each(client, feed, ids, options, max_workers))
         return feed
-    listed = client.list(resolved.path, max_workers=max_workers, **options, **feed.filters)
+    reader = client.list_reader(resolved.path, max_workers=max_workers, **options, **feed.filters)
     if detail:
-        _check_budget(client, feed)
-        ids = (row[_id_field(resolved.resource)] for row in listed)
-        feed.rows = _read_each(client, feed, ids, options, max_workers)
+        _plan(client, feed, reader, per_record=True)
+        ids = (row[_id_field(resolved.resource)] for row in reader.rows())
+        feed.rows = _released(feed, _read_each(client, feed, ids, options, max_workers))
     else:
-        feed.rows = listed
+        _plan(client, feed, reader, per_record=False)
+        feed.rows = _released(feed, reader.rows())
     return feed
 
 
@@ -134,34 +171,48 @@ def _id_field(resource: Resource) -> str:
     return resource.id_field
 
 
-def _check_budget(client: MinimaxClient, feed: Feed) -> None:
-    """Count before reading one by one: refuse a plan that would not fit `max_calls`."""
-    total = client.count(feed.path, organisation_id=feed.organisation_id, **feed.filters)
-    pages = -(-total // client.config.page_size)
-    feed.planned_calls = total + pages
+def _plan(client: MinimaxClient, feed: Feed, reader: PageReader, *, per_record: bool) -> None:
+    """Price the export from its first page (the probe), then reserve what it will spend.
+
+    The first page says TotalRows and the page size the service really used: the rest of the
+    list, and one call per record read in full, is the plan. A plan that can never fit the
+    organisation's budget, or that does not fit this run's max_calls, is refused before the
+    next call; one that fits is reserved, so that no other task spends those calls meanwhile.
+    """
+    first = reader.start()
+    records = first.total_rows if per_record else 0
+    calls = reader.remaining_pages + records
+    what = f"Minimax export of {feed.path}"
+    left = client.budget.state(feed.organisation_id)
+    feed.plan = FeedPlan(calls=calls, probe_calls=1, left=left.available)
+    feed.planned_calls = calls + 1
     log.info(
-        "Minimax %s with detail: %d records read one by one = %d API calls (+%d list pages)",
-        feed.path,
-        total,
-        total,
-        pages,
+        "%s: needs ~%d calls (%d records, %d more list pages); %s",
+        what,
+        calls,
+        first.total_rows,
+        reader.remaining_pages,
+        left.describe(),
     )
     budget = client.config.max_calls
     spent = client.stats.api_calls
-    if budget is not None and spent + feed.planned_calls > budget:
+    if budget is not None and spent + calls > budget:
         raise MinimaxCallBudgetError(
-            f"detail=True on {feed.path} would read {total} records one by one: "
-            f"{feed.planned_calls} API calls, and only {budget - spent} of this run's max_calls "
-            f"({budget}) are left. Narrow the window or the filters, export without detail (or "
-            "from a list that carries it, such as journals/journal-entries), or raise max_calls."
+            f"{'detail=True on ' if per_record else ''}{feed.path} would read "
+            f"{first.total_rows} records{' one by one' if per_record else ''}: {calls} more API "
+            f"calls, and only {budget - spent} of this run's max_calls ({budget}) are left. "
+            "Narrow the window or the filters, export without detail (or from a list that "
+            "carries it, such as journals/journal-entries), or raise max_calls."
         )
-    if feed.planned_calls > DAILY_CALLS:
-        log.warning(
-            "Minimax %s: %d API calls is more than the ~%d an organisation gets per day",
-            feed.path,
-            feed.planned_calls,
-            DAILY_CALLS,
-        )
+    feed.reservation = client.budget.reserve(feed.organisation_id, calls, what)
+
+
+def _released(feed: Feed, rows: Iterator[Record]) -> Iterator[Record]:
+    """The rows; the plan's reservation given back when they are exhausted or closed."""
+    try:
+        yield from rows
+    finally:
+        feed.release()
 
 
 def _read_each(

@@ -178,14 +178,14 @@ def logged_call(task: Any, what: str, function: Callable[[], T], describe: Calla
 
 
 def budget_left(task: Any, organisation_id: int | str | None = None) -> str:
-    """"; 612 of organisation 123's 24 h budget left (…)" from the ledger (no API call), or ""
+    """ "; 612 of organisation 123's 24 h budget left (…)" from the ledger (no API call), or ""
     when the task's organisation is not known yet (finding it would cost a call)."""
     client = task.hook.get_conn()
     org = organisation_id or getattr(task, "organisation_id", None) or client.config.organisation_id
     if org in (None, ""):
         return ""
     try:
-        return "; " + client.budget.state(int(org)).describe()
+        return "; " + str(client.budget.state(int(org)).describe())
     except Exception as error:  # a log line never fails a task; the ledger says why elsewhere
         task.log.debug("Minimax budget for the log line: %s", error)
         return ""

@@ -24,7 +24,7 @@ WAKE_MARGIN = datetime.timedelta(seconds=2)
 
 def default_deferrable() -> bool:
     """`[operators] default_deferrable`, as Airflow's own deferrable operators read it."""
-    return conf.getboolean("operators", "default_deferrable", fallback=False)
+    return bool(conf.getboolean("operators", "default_deferrable", fallback=False))
 
 
 def date_time_trigger(moment: datetime.datetime) -> Any:

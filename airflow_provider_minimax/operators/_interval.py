@@ -33,9 +33,7 @@ def export_interval(task: Any, context: Any) -> tuple[Any, Any]:
     start = moment(task.interval_start, "interval_start") or context.get("data_interval_start")
     end = moment(task.interval_end, "interval_end") or context.get("data_interval_end")
     mode = task.mode or None
-    needs_interval = mode in ("window", "changes") or (
-        mode is None and _has_window(task.resource)
-    )
+    needs_interval = mode in ("window", "changes") or (mode is None and _has_window(task.resource))
     if needs_interval and (start is None or end is None or start == end):
         which = "has none" if start is None or end is None else f"is empty ({start})"
         raise AirflowFailException(

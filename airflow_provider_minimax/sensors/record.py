@@ -130,7 +130,9 @@ class MinimaxRecordSensor(BaseSensorOperator):
             self,
             f"look up {self.resource}",
             look,
-            lambda seen: "budget spent" if seen is None else "found" if seen.found else "not there yet",
+            lambda seen: (
+                "budget spent" if seen is None else "found" if seen.found else "not there yet"
+            ),
         )
         if check is None:
             return PokeReturnValue(is_done=False)

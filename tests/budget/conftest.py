@@ -14,9 +14,7 @@ ORG = 123
 
 
 @pytest.fixture
-def budget_conn(
-    minimax_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., str]:
+def budget_conn(minimax_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
     """`budget_conn(conn_id="minimax_default", **extra)`: an Airflow connection to the sandbox
     (organisation 123) with these extra fields; returns its ID."""
 

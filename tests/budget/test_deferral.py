@@ -94,8 +94,10 @@ def test_when_minimax_says_spent_the_export_defers_keeping_the_organisations_it_
     first = read_export(tmp_path / "123" / "customers.jsonl")
     assert first.manifest == done[0]
     assert minimax_sandbox.stats()["api_calls"] > limit
-    # The budget frees (here: the sandbox forgets it); a new worker takes the task up again.
+    # The budget frees (here: the sandbox forgets it); another worker, with a ledger of its
+    # own that has not heard Minimax's refusal, takes the task up again.
     minimax_sandbox.configure(request_budget=None)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-worker"))
     json.loads(json.dumps(deferred.value.kwargs))  # what Airflow stores must be JSON
     again = _export(tmp_path, organisation_ids=[123, 124], deferrable=True)
     before = minimax_sandbox.stats()["by_route"].copy()
@@ -165,5 +167,7 @@ def test_the_last_log_line_and_the_manifest_say_what_is_left(
     spent = manifest["api_calls"]
     assert manifest["budget"]["available"] == 500 - 50 - spent
     assert manifest["budget"]["used_window"] == spent
-    last = [r.getMessage() for r in caplog.records if "Minimax export of customers" in r.getMessage()]
+    last = [
+        r.getMessage() for r in caplog.records if "Minimax export of customers" in r.getMessage()
+    ]
     assert f"{450 - spent} of organisation 123's 24 h budget left" in last[-1]

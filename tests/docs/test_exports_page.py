@@ -158,14 +158,14 @@ def test_detail_reads_every_invoice_and_respects_max_calls(
     rows = [json.loads(line) for line in written.read_text("utf-8").splitlines()]
     assert [row["IssuedInvoiceId"] for row in rows] == expected
     assert all(row["IssuedInvoiceRows"] for row in rows)  # full records, with their rows
-    # One call to count, one list page, one per invoice.
-    assert manifest_of(written)["api_calls"] == 1 + 1 + len(expected)
+    # One list page (the probe that prices the plan: no count call), one per invoice.
+    assert manifest_of(written)["api_calls"] == 1 + len(expected)
 
     # With max_calls too small for the plan, nothing is read one by one and no file is left.
     written.unlink()
     Path(f"{written}.manifest.json").unlink()
     reads = route_calls(minimax_sandbox, "GET", "issuedinvoices/{id}")
-    use_connection(extra={"max_calls": len(expected) + 1})
+    use_connection(extra={"max_calls": len(expected)})
     refused = run_dag("exports-detail", logical_date=NIGHT_OF_THE_20TH)
     assert task_states(refused) == {"issued_invoices_full": "failed"}
     assert route_calls(minimax_sandbox, "GET", "issuedinvoices/{id}") == reads

@@ -1,4 +1,5 @@
-"""detail=True: every listed record read in full, counted first, refused over max_calls."""
+"""detail=True: every listed record read in full, priced from the first page (no count call),
+refused over max_calls."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def test_detail_writes_full_records_at_one_call_each(
     conn: Sandbox, tmp_path: Path, workers: int
 ) -> None:
     """Rows are the full invoices (with IssuedInvoiceRows), in list order; the manifest's
-    api_calls are the list pages, one read per record and the count before them."""
+    api_calls are the list pages and one read per record (the first page prices the plan: no
+    count call)."""
     conn.configure(max_page_size=5)
     want = expected(conn, "issuedinvoices", START, END)
     path = tmp_path / "out.jsonl"
@@ -38,9 +40,9 @@ def test_detail_writes_full_records_at_one_call_each(
     assert manifest["detail"] is True
     assert manifest["rows"] == len(want) > 5
     assert manifest["pages"] == pages
-    assert manifest["api_calls"] == pages + len(want) + 1
+    assert manifest["api_calls"] == pages + len(want)
     assert calls(conn, "issuedinvoices/{id}") == len(want)
-    assert calls(conn, "issuedinvoices") == pages + 1
+    assert calls(conn, "issuedinvoices") == pages
 
 
 def test_without_detail_rows_are_the_list_rows(conn: Sandbox, tmp_path: Path) -> None:
@@ -70,11 +72,11 @@ def test_detail_over_max_calls_fails_before_reading_records(
 def test_detail_within_max_calls_runs(
     conn: Sandbox, connect: Callable[..., Any], tmp_path: Path
 ) -> None:
-    """A budget that holds the count, the page and every record is enough."""
+    """A budget that holds the page and every record is enough."""
     want = expected(conn, "issuedinvoices", START, END)
-    connect(conn, max_calls=len(want) + 2)
+    connect(conn, max_calls=len(want) + 1)
     manifest = export("issuedinvoices", tmp_path / "out.jsonl", START, END, detail=True)
-    assert manifest["api_calls"] == len(want) + 2
+    assert manifest["api_calls"] == len(want) + 1
     assert ids(read_rows(tmp_path / "out.jsonl", "jsonl"), "issuedinvoices") == ids(
         want, "issuedinvoices"
     )
