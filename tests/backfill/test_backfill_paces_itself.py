@@ -36,6 +36,7 @@ from airflow_provider_minimax.sandbox.catalogue import BY_KEY
 from airflow_provider_minimax.sandbox.process import SandboxProcess
 from airflow_provider_minimax.sandbox.world import build_store
 from tests.airflow_processes import AirflowDeployment, airflow_deployment  # noqa: F401
+from tests.backfill.commands import commands, without_pacing
 from tests.dagtools import AIRFLOW_3
 
 DAG_ID = "minimax_daily_export"
@@ -135,22 +136,23 @@ def minimum_calls(invoices: dict[datetime.date, list[Any]]) -> int:
 
 
 def backfill(deployment: AirflowDeployment) -> None:
-    """Airflow's own backfill over the 90 days, to the end of its last run."""
-    first, last = FIRST_DAY.isoformat(), LAST_DAY.isoformat()
+    """Airflow's own backfill over the 90 days, to the end of its last run: the commands of
+    docs/rate-budget.md, without its pacing options (tests/backfill/commands.py)."""
+    found = [without_pacing(command) for command in commands(AIRFLOW_3)]
+    assert FIRST_DAY.isoformat() in found[-1] and LAST_DAY.isoformat() in found[-1], found
     watch = functools.partial(no_task_failed, deployment)
-    if not AIRFLOW_3:  # the command runs the backfill itself, to its end
-        deployment.airflow(
-            "dags", "backfill", "-s", first, "-e", last, DAG_ID, timeout=420, watch=watch
-        )
+    if not AIRFLOW_3:  # `airflow dags backfill` runs the backfill itself, to its end
+        [run] = found
+        deployment.airflow(*run, timeout=420, watch=watch)
         return
     deployment.wait_until(
         lambda: deployment.query("SELECT 1 FROM serialized_dag WHERE dag_id = %s", [DAG_ID]),
         120,
         "the DAG processor has parsed the DAG",
     )
-    deployment.airflow("dags", "unpause", DAG_ID)
-    deployment.airflow("backfill", "create", "--dag-id", DAG_ID, "--from-date", first,
-                       "--to-date", last)  # fmt: skip
+    unpause, create = found  # Airflow 3 runs a backfill of an unpaused DAG only
+    deployment.airflow(*unpause)
+    deployment.airflow(*create)
     deployment.wait_until(
         lambda: watch() or finished_runs(deployment) >= DAYS,
         420,
