@@ -89,6 +89,20 @@ def summary(rounds: list[list[float]]) -> dict[str, Any]:
             "round_medians_ms": [ms(m) for m in medians]}  # fmt: skip
 
 
+def alternate(runs: dict[str, Callable[[], Any]], calls: int, rounds: int) -> dict[str, Any]:
+    """`calls` of each contender a round, rounds rotated (A B C, B C A, ...): every call timed."""
+    times: dict[str, list[list[float]]] = {name: [] for name in runs}
+    for number in range(rounds):
+        for name in STORES[number % 3 :] + STORES[: number % 3]:
+            run, one = runs[name], []
+            for _ in range(calls):
+                started = time.perf_counter()
+                run()
+                one.append(time.perf_counter() - started)
+            times[name].append(one)
+    return {"calls_per_round": calls, "rounds": rounds, **{n: summary(t) for n, t in times.items()}}
+
+
 # -- 1. Budget.take() alone ------------------------------------------------------------------
 
 
@@ -103,10 +117,9 @@ class Timed:
 
     def _timed(self, label: str, run: Callable[[], Any]) -> Any:
         started = time.perf_counter()
-        try:
-            return run()
-        finally:
-            self._spent.setdefault(label, []).append(time.perf_counter() - started)
+        result = run()
+        self._spent.setdefault(label, []).append(time.perf_counter() - started)
+        return result
 
     def commit(self) -> None:
         self._seen.clear()
@@ -116,8 +129,7 @@ class Timed:
         outer, cursor = self, self._connection.cursor()
 
         class Cursor:
-            def __getattr__(self, name: str) -> Any:
-                return getattr(cursor, name)
+            __getattr__ = lambda self, name: getattr(cursor, name)  # noqa: E731
 
             def execute(self, statement: str, args: Any = ()) -> Any:
                 words = " ".join(statement.split()).replace("minimax_ledger_", "")
@@ -163,20 +175,11 @@ def takes(dsn: str, folder: Path, calls: int, rounds: int, full_month: bool) -> 
         budget.take(ORG)  # tables, key row, connection
         if full_month:
             fill_month(budget)
-    times: dict[str, list[list[float]]] = {name: [] for name in budgets}
-    for number in range(rounds):
-        for name in STORES[number % 3 :] + STORES[: number % 3]:
-            take, one = budgets[name].take, []
-            for _ in range(calls):
-                started = time.perf_counter()
-                take(ORG)
-                one.append(time.perf_counter() - started)
-            times[name].append(one)
-    states = {name: budget.state(ORG).used_window for name, budget in budgets.items()}
+    found = alternate({n: lambda b=b: b.take(ORG) for n, b in budgets.items()}, calls, rounds)
+    found["used_window_after"] = {n: b.state(ORG).used_window for n, b in budgets.items()}
     for budget in budgets.values():
         budget.close()
-    return {"calls_per_round": calls, "rounds": rounds, "used_window_after": states,
-            **{name: summary(t) for name, t in times.items()}}  # fmt: skip
+    return found
 
 
 def profile(dsn: str, folder: Path, calls: int, full_month: bool) -> dict[str, Any]:
@@ -218,23 +221,10 @@ def cost(dsn: str, folder: Path, calls: int, rounds: int) -> dict[str, Any]:
                    for name, ledger in stores(dsn, folder / "local").items()}  # fmt: skip
         for client in clients.values():
             client.count("customers")  # token, connection pool, tables
-        times: dict[str, list[list[float]]] = {name: [] for name in clients}
-        for number in range(rounds):
-            for name in STORES[number % 3 :] + STORES[: number % 3]:
-                count, one = clients[name].count, []
-                for _ in range(calls):
-                    started = time.perf_counter()
-                    count("customers")
-                    one.append(time.perf_counter() - started)
-                times[name].append(one)
+        found = alternate({n: lambda c=c: c.count("customers") for n, c in clients.items()},
+                          calls, rounds) | {"latency_ms": LATENCY_MS}  # fmt: skip
         for client in clients.values():
             client.close()
-    found: dict[str, Any] = {
-        "latency_ms": LATENCY_MS,
-        "calls_per_round": calls,
-        "rounds": rounds,
-        **{n: summary(t) for n, t in times.items()},
-    }
     for name in ("local", "sql"):
         paired = [found[name]["round_medians_ms"][r] - found["memory"]["round_medians_ms"][r]
                   for r in range(rounds)]  # fmt: skip
@@ -264,13 +254,12 @@ client.budget.state()  # the ledger opened (tables, key row) before the start
 print("ready", flush=True)
 sys.stdin.readline()
 made = refused = 0
-while made < int(calls):
+while made < int(calls) and not refused:
     try:
         client.count("customers")
+        made += 1
     except MinimaxBudgetExhaustedError:
         refused = 1
-        break
-    made += 1
 print(json.dumps({"made": made, "refused": refused}), flush=True)
 """
 
@@ -322,44 +311,25 @@ def race(sandbox: SandboxProcess, store: str, machines: list[Path], dsn: str, bu
 
 
 def exactness(server: PostgresServer, folder: Path, repeats: int, calls: int) -> dict[str, Any]:
-    runs: dict[str, list[dict[str, Any]]] = {
-        "sql_budget_500": [],
-        "sql_no_limit": [],
-        "local_budget_500": [],
-        "control_two_local": [],
-    }
+    """The races, alternated; each run checked: made == ledger == sandbox == expected."""
+    unlimited = UNLIMITED["daily_budget"]
+    plans = [("sql_budget_500", "sql", 2, 500, unlimited),  # name, store, machines, budget,
+             ("local_budget_500", "local", 1, 500, unlimited),  # calls each; every round
+             ("sql_no_limit", "sql", 2, unlimited, calls),  # the first round only
+             ("control_two_local", "local", 2, 500, unlimited)]  # fmt: skip
+    runs: dict[str, list[dict[str, Any]]] = {plan[0]: [] for plan in plans}
     with SandboxProcess() as sandbox:
         for number in range(repeats):
-
-            def machines(count: int, kind: str, number: int = number) -> list[Path]:
-                return [folder / f"{kind}-{number}-{name}" for name in "AB"[:count]]
-
-            runs["sql_budget_500"].append(
-                race(sandbox, "sql", machines(2, "sql"), server.create_database(), 500, 100_000)
-            )
-            runs["local_budget_500"].append(race(sandbox, "local", machines(1, "local"),
-                                                 "", 500, 100_000))  # fmt: skip
-            if number == 0:
-                runs["sql_no_limit"].append(
-                    race(
-                        sandbox,
-                        "sql",
-                        machines(2, "free"),
-                        server.create_database(),
-                        10_000_000,
-                        calls,
-                    )
-                )
-                runs["control_two_local"].append(race(sandbox, "local", machines(2, "ctl"),
-                                                      "", 500, 100_000))  # fmt: skip
-    for done in runs.values():
-        for run in done:
-            limited = run["budget"] < UNLIMITED["daily_budget"]
-            machines = run["machines"] if run["store"] == "local" else 1  # each its own file
-            expected = run["budget"] * machines if limited else 8 * run["calls_each"]
-            run["expected"] = expected
-            run["exact"] = run["sandbox_window"] == run["sandbox_api_calls"] == expected == sum(
-                run["ledger_totals"]) == run["made_total"]  # fmt: skip
+            for name, store, count, budget, each in plans[: 4 if number < 1 else 2]:
+                machines = [folder / f"{name}-{number}-{m}" for m in "AB"[:count]]
+                dsn = server.create_database() if store == "sql" else ""
+                run = race(sandbox, store, machines, dsn, budget, each)
+                files = count if store == "local" else 1  # a local store: one file a machine
+                run["expected"] = budget * files if budget < unlimited else 8 * each
+                run["exact"] = (run["made_total"] == sum(run["ledger_totals"])
+                                == run["sandbox_window"] == run["sandbox_api_calls"]
+                                == run["expected"])  # fmt: skip
+                runs[name].append(run)
     return runs
 
 
@@ -381,22 +351,15 @@ def table(results: dict[str, Any]) -> str:
             + " | ".join(f"{c[n]['median_ms']:.2f}" for n in STORES)
             + " | |"
         )
-        over = [
-            f"{c[n]['overhead_ms']:+.2f} ms = {c[n]['overhead_pct_of_latency']:+.1f} % "
-            f"(rounds {min(c[n]['round_overheads_ms']):+.2f} to "
-            f"{max(c[n]['round_overheads_ms']):+.2f})"
-            for n in ("local", "sql")
-        ]
+        over = [f"{c[n]['overhead_ms']:+.2f} ms = {c[n]['overhead_pct_of_latency']:+.1f} % "
+                f"(rounds {min(c[n]['round_overheads_ms']):+.2f} to "
+                f"{max(c[n]['round_overheads_ms']):+.2f})" for n in ("local", "sql")]  # fmt: skip
         met = all(c[n]["overhead_pct_of_latency"] <= 2 for n in ("local", "sql"))
         lines.append(f"| the ledger's overhead on that call | baseline | {over[0]} | {over[1]} "
                      f"| <= 2 % {'met' if met else '**missed**'} |")  # fmt: skip
     if "exactness" in results:
-        lines += [
-            "",
-            "| run | processes x machines | budget | calls made (per process) | "
-            "ledger | sandbox | exact |",
-            "|---|---|---|---|---|---|---|",
-        ]
+        lines += ["", "| run | processes x machines | budget | calls made (per process) | "
+                  "ledger | sandbox | exact |", "|---|---|---|---|---|---|---|"]  # fmt: skip
         for name, done in results["exactness"].items():
             for run in done:
                 lines.append(
