@@ -156,12 +156,12 @@ class Budget:
                 held.spent += 1
                 held.expires_at = now + RESERVATION_IDLE
                 tx.update_held(held)
-                tx.add(minute, calls=1)
+                tx.add(minute, calls=1, month=self._month_of(now))
                 return held.id
             fits = self._fits(look)
             if fits < 1:
                 return self._refusal(tx, look, organisation_id, 1, 0, now)
-            tx.add(minute, calls=1)
+            tx.add(minute, calls=1, month=self._month_of(now))
             if minute % 64 == 0:  # now and then, forget what no window or month can need
                 tx.prune(minute - KEEP_MINUTES)
             return None
@@ -235,19 +235,25 @@ class Budget:
         following = (start + datetime.timedelta(days=32)).replace(day=1)
         return start.timestamp(), following.timestamp()
 
+    def _month_of(self, now: float) -> int:
+        """The month a call made `now` counts in: the epoch minute the month began."""
+        return int(-(-self._month_bounds(now)[0] // MINUTE))
+
     def _look(self, tx: LedgerTx, now: float) -> Look:
         held = tx.held()
         expired = [h.id for h in held if h.expires_at <= now]
         if expired:
             tx.drop_held(expired)  # a task that died: its calls go back to everyone
         live = [h for h in held if h.expires_at > now]
-        month_start, _ = self._month_bounds(now)
+        used_window, used_month, blocked_until = tx.counts(
+            self._window_first(now), self._month_of(now)
+        )
         return Look(
-            used_window=tx.calls_since(self._window_first(now)),
-            used_month=tx.calls_since(int(-(-month_start // MINUTE))),
+            used_window=used_window,
+            used_month=used_month,
             others=[h for h in live if h.holder != self.holder],
             own=[h for h in live if h.holder == self.holder and h.left > 0],
-            blocked_until=tx.blocked_until(),
+            blocked_until=blocked_until,
         )
 
     def _fits(self, look: Look) -> int:

@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 from airflow_provider_minimax.client import (
     ClientConfig,
     Credentials,
+    MemoryLedger,
     MinimaxAmbiguousWriteError,
     MinimaxClient,
-    MemoryLedger,
     MinimaxError,
     MinimaxResponseError,
 )
