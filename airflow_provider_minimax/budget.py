@@ -60,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MinimaxError as error:
         print(f"Minimax budget of {args.conn_id}: {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # no such connection (Airflow's own error), no ledger to read
+        print(f"Minimax budget of {args.conn_id}: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
     shown = state.as_dict()
     print(json.dumps(shown, indent=2) if args.json else "\n".join(_lines(shown)))
     return 0
