@@ -14,7 +14,7 @@ FLOOR_CONSTRAINTS ?= constraints/airflow-2.11.txt
 FLOOR_PYTHON      ?= $(PYTHON)
 
 .PHONY: help install demo test test-floor test-ui ui-screenshot test-packages chromium docs lint typecheck pytest reliability \
-	sandbox bench bench-quick bench-sandbox clean
+	sandbox bench bench-quick bench-sandbox bench-budget clean
 
 help:
 	@echo "make demo      run the nightly export DAG against a local sandbox and show the files"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench     export benchmarks side by side with baselines (several minutes)"
 	@echo "make bench-quick  the same at smaller sizes (under two minutes)"
 	@echo "make bench-sandbox  measure the sandbox serving a 1,000,000-row ledger (a few minutes)"
+	@echo "make bench-budget  the call ledger's cost per call and its exactness (a few minutes)"
 	@echo "make clean     remove the virtual environment and caches"
 
 $(BIN)/python:
@@ -100,16 +101,22 @@ reliability: $(STAMP)
 sandbox: $(STAMP)
 	$(BIN)/python -m airflow_provider_minimax.sandbox --port $(PORT) --seed $(SEED) --scale $(SCALE)
 
-bench: $(STAMP)
+bench: test-packages $(STAMP)
 	$(BIN)/python benchmarks/export_benchmarks.py
 	$(BIN)/python benchmarks/sandbox_capacity.py
+	$(BIN)/python benchmarks/budget_ledger.py
 
-bench-quick: $(STAMP)
+bench-quick: test-packages $(STAMP)
 	$(BIN)/python benchmarks/export_benchmarks.py --quick
 	$(BIN)/python benchmarks/sandbox_capacity.py --rows 100000 --repeats 2
+	$(BIN)/python benchmarks/budget_ledger.py --quick
 
 bench-sandbox: $(STAMP)
 	$(BIN)/python benchmarks/sandbox_capacity.py
+
+# PostgreSQL as the tests run it (tests/postgres.py): needs Debian's postgresql package.
+bench-budget: test-packages $(STAMP)
+	$(BIN)/python benchmarks/budget_ledger.py
 
 clean:
 	rm -rf $(VENV) $(FLOOR_VENV) out/site .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -11,6 +11,7 @@ known (given, or the connection's); otherwise it looks the organisation up (a ca
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -52,9 +53,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from airflow_provider_minimax.hooks.minimax import MinimaxHook
 
     try:
-        state = MinimaxHook(args.conn_id, organisation_id=args.organisation_id).budget()
+        # Airflow 2 logs "Retrieving connection" to standard output (its handler looks the
+        # stream up as it writes): there it goes to standard error, and stdout holds the budget.
+        with contextlib.redirect_stdout(sys.stderr):
+            state = MinimaxHook(args.conn_id, organisation_id=args.organisation_id).budget()
     except MinimaxError as error:
         print(f"Minimax budget of {args.conn_id}: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # no such connection (Airflow's own error), no ledger to read
+        print(f"Minimax budget of {args.conn_id}: {type(error).__name__}: {error}", file=sys.stderr)
         return 2
     shown = state.as_dict()
     print(json.dumps(shown, indent=2) if args.json else "\n".join(_lines(shown)))

@@ -1,7 +1,8 @@
 """A plain Python client for the Minimax accounting API. It imports nothing from Airflow."""
 
 from .access import Record, format_filter, listed
-from .budget import Budget, BudgetState
+from .budget import Budget
+from .budgetstate import BudgetState
 from .client import MinimaxClient
 from .config import COUNTRY_BASE_URLS, ClientConfig, Credentials
 from .errors import (

@@ -20,10 +20,10 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
 from . import budgetwords as words
+from .budgetstate import BudgetState, Look, freed_by
 from .config import ClientConfig
 from .errors import MinimaxBudgetExhaustedError, MinimaxConfigurationError, MinimaxPlanTooLargeError
 from .ledger import (
@@ -45,54 +45,6 @@ from .windows import zone_of
 log = logging.getLogger("airflow_provider_minimax.client")
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class BudgetState:
-    """The budget of one key as the ledger sees it now (reading it makes no API call)."""
-
-    organisation_id: int | None
-    key: str
-    used_window: int
-    used_month: int
-    reserved_by_others: int
-    daily_budget: int
-    monthly_budget: int
-    reserve: int
-    window_seconds: int
-    available: int  # calls this connection may still make now
-    frees_at: datetime.datetime | None  # when the next call frees up; None while available > 0
-    blocked_until: datetime.datetime | None  # the service said the limit is spent until then
-    store: str
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        for name in ("frees_at", "blocked_until"):
-            data[name] = data[name].isoformat() if data[name] else None
-        return data
-
-    def describe(self) -> str:
-        window = words.window_name(self.window_seconds)
-        return (
-            f"{self.available:,} of {words.whose(self.organisation_id)} {window} budget left "
-            f"({self.used_window:,} used, {self.reserve:,} kept in reserve; "
-            f"{self.used_month:,} used this month of {self.monthly_budget:,})"
-        )
-
-
-@dataclass(frozen=True)
-class _Look:
-    """The numbers of one key inside a transaction."""
-
-    used_window: int
-    used_month: int
-    others: list[Held]
-    own: list[Held]
-    blocked_until: float | None
-
-    @property
-    def reserved_by_others(self) -> int:
-        return sum(held.left for held in self.others)
 
 
 class Budget:
@@ -204,12 +156,12 @@ class Budget:
                 held.spent += 1
                 held.expires_at = now + RESERVATION_IDLE
                 tx.update_held(held)
-                tx.add(minute, calls=1)
+                tx.add(minute, calls=1, month=self._month_of(now))
                 return held.id
             fits = self._fits(look)
             if fits < 1:
                 return self._refusal(tx, look, organisation_id, 1, 0, now)
-            tx.add(minute, calls=1)
+            tx.add(minute, calls=1, month=self._month_of(now))
             if minute % 64 == 0:  # now and then, forget what no window or month can need
                 tx.prune(minute - KEEP_MINUTES)
             return None
@@ -283,22 +235,28 @@ class Budget:
         following = (start + datetime.timedelta(days=32)).replace(day=1)
         return start.timestamp(), following.timestamp()
 
-    def _look(self, tx: LedgerTx, now: float) -> _Look:
+    def _month_of(self, now: float) -> int:
+        """The month a call made `now` counts in: the epoch minute the month began."""
+        return int(-(-self._month_bounds(now)[0] // MINUTE))
+
+    def _look(self, tx: LedgerTx, now: float) -> Look:
         held = tx.held()
         expired = [h.id for h in held if h.expires_at <= now]
         if expired:
             tx.drop_held(expired)  # a task that died: its calls go back to everyone
         live = [h for h in held if h.expires_at > now]
-        month_start, _ = self._month_bounds(now)
-        return _Look(
-            used_window=tx.calls_since(self._window_first(now)),
-            used_month=tx.calls_since(int(-(-month_start // MINUTE))),
+        used_window, used_month, blocked_until = tx.counts(
+            self._window_first(now), self._month_of(now)
+        )
+        return Look(
+            used_window=used_window,
+            used_month=used_month,
             others=[h for h in live if h.holder != self.holder],
             own=[h for h in live if h.holder == self.holder and h.left > 0],
-            blocked_until=tx.blocked_until(),
+            blocked_until=blocked_until,
         )
 
-    def _fits(self, look: _Look) -> int:
+    def _fits(self, look: Look) -> int:
         """Calls this connection may make now (its own reservations' calls among them)."""
         others = look.reserved_by_others
         window = self.config.daily_budget - self.config.reserve - look.used_window - others
@@ -306,16 +264,16 @@ class Budget:
         return max(0, min(window, month))
 
     @staticmethod
-    def _blocked(look: _Look, now: float) -> bool:
+    def _blocked(look: Look, now: float) -> bool:
         return look.blocked_until is not None and look.blocked_until > now
 
-    def _state_in(self, tx: LedgerTx, now: float) -> tuple[_Look, float | None]:
+    def _state_in(self, tx: LedgerTx, now: float) -> tuple[Look, float | None]:
         look = self._look(tx, now)
         if self._blocked(look, now):
             return look, look.blocked_until
         return look, (self._when(tx, look, 1, now) if self._fits(look) < 1 else None)
 
-    def _when(self, tx: LedgerTx, look: _Look, needed: int, now: float) -> float:
+    def _when(self, tx: LedgerTx, look: Look, needed: int, now: float) -> float:
         """The earliest moment `needed` calls fit: calls leaving the window, others'
         reservations expiring, the month turning; and not before the service's block ends."""
         others = look.reserved_by_others
@@ -329,11 +287,11 @@ class Budget:
                 ((minute + 1) * MINUTE + self.config.budget_window, calls)
                 for minute, calls in tx.buckets_since(self._window_first(now))
             ]
-            at = max(at, _freed_by(sorted(leaving + expiries), deficit, now))
+            at = max(at, freed_by(sorted(leaving + expiries), deficit, now))
         deficit = look.used_month + others + needed - month_allowed
         if deficit > 0:
             _, month_end = self._month_bounds(now)
-            at = max(at, min(_freed_by(sorted(expiries), deficit, month_end), month_end))
+            at = max(at, min(freed_by(sorted(expiries), deficit, month_end), month_end))
         if look.blocked_until is not None:
             at = max(at, look.blocked_until)
         return at
@@ -341,7 +299,7 @@ class Budget:
     def _refusal(
         self,
         tx: LedgerTx,
-        look: _Look,
+        look: Look,
         organisation_id: int | None,
         needed: int,
         available: int,
@@ -435,13 +393,3 @@ class Budget:
             self.ledger.close()
         except Exception as error:
             log.debug("Minimax call ledger did not close cleanly: %s", error)
-
-
-def _freed_by(events: list[tuple[float, int]], deficit: int, fallback: float) -> float:
-    """The moment the calls freed by `events` (time, calls), in order, reach `deficit`."""
-    freed = 0
-    for moment, calls in events:
-        freed += calls
-        if freed >= deficit:
-            return moment
-    return fallback

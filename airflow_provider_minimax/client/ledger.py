@@ -24,6 +24,7 @@ from typing import Protocol
 MINUTE = 60
 RESERVATION_IDLE = 600.0  # seconds: a reservation nobody spent from this long is a dead task's
 KEEP_MINUTES = 45 * 24 * 60  # buckets older than any month or window are pruned
+MONTH_MINUTES = 31 * 24 * 60  # a month's total is pruned this long after its buckets may be
 
 
 @dataclass
@@ -53,7 +54,22 @@ class LedgerTx(Protocol):
         """(minute, calls) of the non-empty buckets from `minute` on, oldest first."""
         ...
 
-    def add(self, minute: int, calls: int = 0, token_requests: int = 0) -> None: ...
+    def add(
+        self, minute: int, calls: int = 0, token_requests: int = 0, month: int | None = None
+    ) -> None:
+        """Count in the minute's bucket, and the calls in the total of `month` (the epoch
+        minute the organisation's month began) too."""
+        ...
+
+    def counts(self, minute: int, month: int) -> tuple[int, int, float | None]:
+        """(calls since `minute`, calls of `month`, blocked until): what every check reads,
+        in one read (one round trip to a database instead of three)."""
+        ...
+
+    def calls_in_month(self, month: int) -> int:
+        """The calls of the month that began at epoch minute `month`: one row, not a sum over
+        the month's buckets (up to 44,640 of them, read before every call otherwise)."""
+        ...
 
     def held(self) -> list[Held]:
         """Every reservation row of the key, expired ones included (the caller prunes)."""

@@ -10,12 +10,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
-from .ledger import Held
+from .ledger import MONTH_MINUTES, Held
 
 
 @dataclass
 class _Key:
     buckets: dict[int, list[int]] = field(default_factory=dict)  # minute -> [calls, tokens]
+    months: dict[int, int] = field(default_factory=dict)  # month's first minute -> calls
     held: dict[str, Held] = field(default_factory=dict)
     blocked_until: float | None = None
 
@@ -32,10 +33,20 @@ class _MemoryTx:
             (m, calls) for m, (calls, _) in self.state.buckets.items() if m >= minute and calls
         )
 
-    def add(self, minute: int, calls: int = 0, token_requests: int = 0) -> None:
+    def add(
+        self, minute: int, calls: int = 0, token_requests: int = 0, month: int | None = None
+    ) -> None:
         bucket = self.state.buckets.setdefault(minute, [0, 0])
         bucket[0] += calls
         bucket[1] += token_requests
+        if month is not None and calls:
+            self.state.months[month] = self.state.months.get(month, 0) + calls
+
+    def counts(self, minute: int, month: int) -> tuple[int, int, float | None]:
+        return self.calls_since(minute), self.calls_in_month(month), self.state.blocked_until
+
+    def calls_in_month(self, month: int) -> int:
+        return self.state.months.get(month, 0)
 
     def held(self) -> list[Held]:
         return [replace(held) for held in self.state.held.values()]  # copies, as a database gives
@@ -60,6 +71,8 @@ class _MemoryTx:
     def prune(self, before_minute: int) -> None:
         for minute in [m for m in self.state.buckets if m < before_minute]:
             del self.state.buckets[minute]
+        for month in [m for m in self.state.months if m < before_minute - MONTH_MINUTES]:
+            del self.state.months[month]
 
 
 class MemoryLedger:

@@ -248,7 +248,7 @@ class Transport:
         token: str,
         deadline_at: float,
     ) -> requests.Response:
-        self._spend_call(url)
+        self._spend_call(method, url)
         started = time.perf_counter()
         try:
             response = exchange(
@@ -275,9 +275,10 @@ class Transport:
         )
         return response
 
-    def _spend_call(self, url: str) -> None:
+    def _spend_call(self, method: str, url: str) -> None:
         """Count one exchange about to be sent: this client's max_calls first, then the
-        organisation's budget in the ledger (either refuses before anything is sent)."""
+        organisation's budget in the ledger (either refuses before anything is sent, and
+        says which call it refused)."""
         budget = self.config.max_calls
         with self.stats._lock:
             if budget is not None and self.stats.api_calls >= budget:
@@ -289,6 +290,11 @@ class Transport:
             self.stats.api_calls += 1
         try:
             self.budget.take(self.organisation_of(url))
+        except MinimaxError as refused:
+            self.stats.add(api_calls=-1)  # not sent
+            refused.method = refused.method or method
+            refused.path = refused.path or self.relative(url)
+            raise
         except BaseException:
             self.stats.add(api_calls=-1)  # not sent
             raise

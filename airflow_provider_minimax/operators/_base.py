@@ -137,7 +137,7 @@ class MinimaxBaseOperator(BaseOperator):
         sent nothing (a refused call is not sent). Operators that can resume say more."""
         return self.hook.get_conn().stats.api_calls == 0
 
-    def deferral_kwargs(self) -> dict[str, Any] | None:
+    def deferral_kwargs(self, error: Any) -> dict[str, Any] | None:
         """What execute_complete gets back after the deferral (small: it is stored as JSON)."""
         return None
 

@@ -48,7 +48,7 @@ def defer_or_fail(task: Any, what: str, error: MinimaxBudgetExhaustedError) -> N
 
     A task may defer when it can start again from its beginning without repeating a write:
     `task.may_defer_now()` says so (by default: it has sent nothing yet), and the values it
-    wants back after the deferral come from `task.deferral_kwargs()`.
+    wants back after the deferral come from `task.deferral_kwargs(error)`.
     """
     may_defer = getattr(task, "may_defer_now", None)  # sensors wait in their own way
     if getattr(task, "deferrable", False) and may_defer is not None and may_defer():
@@ -62,7 +62,7 @@ def defer_or_fail(task: Any, what: str, error: MinimaxBudgetExhaustedError) -> N
         task.defer(
             trigger=date_time_trigger(moment),
             method_name="execute_complete",
-            kwargs=task.deferral_kwargs(),
+            kwargs=task.deferral_kwargs(error),
         )
     advice = (
         "This task had already sent calls, so it does not start again by itself: run it again "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from airflow_provider_minimax.operators._destination import Destination
@@ -57,3 +57,29 @@ def kept_manifest(
         earlier.get("rows"),
     )
     return earlier
+
+
+def deferral_state(
+    done: list[dict[str, Any]], resumed: Mapping[str, Any], error: Any
+) -> dict[str, Any]:
+    """What an export defers with: the manifests it finished, and what a plan that did not fit
+    needs (its calls and the probe that priced it), so that the next try sends no probe before
+    they fit."""
+    needed = dict(resumed.get("needed") or {})
+    org = str(error.organisation_id)
+    # The check of wait_for_plan asks for what is stored already: no second probe to add.
+    if error.needed > 1 and error.organisation_id is not None and error.needed != needed.get(org):
+        needed[org] = error.needed + 1
+    return {"done": list(done), "needed": needed}
+
+
+def wait_for_plan(task: Any, client: Any, organisation_id: int) -> None:
+    """After a deferral for a plan that did not fit, that many calls must fit before the probe
+    is sent again: checked by a reservation given back at once (nothing is sent)."""
+    needed = (task._resumed.get("needed") or {}).get(str(organisation_id))
+    if needed:
+        task.call(
+            f"check the budget for the export of {task.resource}",
+            lambda: client.budget.reserve(organisation_id, int(needed), "a check").release(),
+            lambda _: f"{needed} calls fit",
+        )

@@ -181,8 +181,10 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         the organisations it finished are kept (`_kept`)."""
         return True
 
-    def deferral_kwargs(self) -> dict[str, Any]:
-        return {"done": list(self._done)}
+    def deferral_kwargs(self, error: Any) -> dict[str, Any]:
+        from airflow_provider_minimax.operators._resume import deferral_state
+
+        return deferral_state(self._done, self._resumed, error)
 
     def _kept(self, destination: Destination) -> dict[str, Any] | None:
         """The manifest of this file from before a deferral, if the file is still its pair here
@@ -208,6 +210,7 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         """One organisation's file and its manifest, published as a pair (its cost counted from
         `before`, default now); the manifest is returned."""
         from airflow_provider_minimax.operators._lineage import Exported
+        from airflow_provider_minimax.operators._resume import wait_for_plan
 
         client = self.hook.get_conn()
         before = before or client.stats.as_dict()
@@ -215,6 +218,7 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         filters = parse_mapping(self.filters, "filters", allow_none=True)
         wanted = parse_list(self.fields, "fields")
         start, end = self._interval(context)
+        wait_for_plan(self, client, client.organisation_id(organisation_id))
         feed = self.call(
             f"plan export of {self.resource}",
             lambda: self._open_feed(client, organisation_id, start, end, filters),

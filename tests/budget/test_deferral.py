@@ -171,3 +171,32 @@ def test_the_last_log_line_and_the_manifest_say_what_is_left(
         r.getMessage() for r in caplog.records if "Minimax export of customers" in r.getMessage()
     ]
     assert f"{450 - spent} of organisation 123's 24 h budget left" in last[-1]
+
+
+def test_a_plan_that_does_not_fit_defers_and_sends_no_probe_again_until_it_fits(
+    budget_conn: Callable[..., str],
+    minimax_sandbox: Sandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """customers in full: the first page (the probe) prices 40 reads; 29 calls are left, so the
+    export defers with what it needs. Woken while they still do not fit, it defers again
+    without a call; once they fit it spends the probe and the 40 reads, nothing more."""
+    budget_conn(daily_budget=60, reserve=0, budget_window=WINDOW)
+    spend("minimax_default", 30)
+    with pytest.raises(TaskDeferred) as deferred:
+        _export(tmp_path, detail=True, deferrable=True).execute({})
+    assert deferred.value.kwargs["needed"] == {"123": 41}
+    sent = minimax_sandbox.stats()["api_calls"]
+    with pytest.raises(TaskDeferred) as again:
+        _export(tmp_path, detail=True, deferrable=True).execute_complete(
+            {}, {"status": "fired"}, **deferred.value.kwargs
+        )
+    assert minimax_sandbox.stats()["api_calls"] == sent  # no probe spent in vain
+    assert again.value.kwargs["needed"] == {"123": 41}
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "the-window-passed"))
+    manifest = _export(tmp_path, detail=True, deferrable=True).execute_complete(
+        {}, {"status": "fired"}, **again.value.kwargs
+    )
+    assert manifest["rows"] == 40
+    assert minimax_sandbox.stats()["api_calls"] - sent == 41

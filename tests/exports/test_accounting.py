@@ -37,7 +37,7 @@ def test_the_manifests_and_the_logs_count_every_call_the_sandbox_saw(
     [lookup] = re.findall(r"Minimax lookup of the organisations: .*\((\d+) API calls\)", text)
     assert int(lookup) == 3
     # Each call's line ends with its count: the lookup's, each plan's, each file's.
-    logged = re.findall(r"^Minimax .*\((\d+) API calls\)$", text, re.MULTILINE)
+    logged = re.findall(r"^Minimax .*\((\d+) API calls\); \d+ of organisation", text, re.MULTILINE)
     assert len(logged) == 5 and sum(int(calls) for calls in logged) == seen["api_calls"]
     [total] = re.findall(r"Minimax export of issuedinvoices: .* in (\d+) API calls", text)
     assert int(total) == seen["api_calls"]

@@ -22,7 +22,8 @@ from airflow_provider_minimax.sandbox import Sandbox
 from airflow_provider_minimax.sensors.record import MinimaxRecordSensor
 from tests.logtools import operator_logs
 
-DURATION = r"in \d+\.\d{3} s \(\d+ API calls\)$"
+# Each line ends with what is left of the organisation's budget (operators/_base.py).
+DURATION = r"in \d+\.\d{3} s \(\d+ API calls\); \d+ of organisation 123's 24 h budget left \(.*\)$"
 
 
 def call_lines(events: list[dict[str, Any]]) -> list[str]:

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from airflow_provider_minimax.client import (
     ClientConfig,
     Credentials,
+    MemoryLedger,
     MinimaxAmbiguousWriteError,
     MinimaxClient,
     MinimaxError,
@@ -150,7 +151,8 @@ def client_for(server: LyingServer, guard_dir: Path, **options: Any) -> MinimaxC
         timeout=10,
         **options,
     )
-    return MinimaxClient(config, sleep=lambda seconds: None)
+    # A ledger of its own: a budget refusal one example provokes must not block the next.
+    return MinimaxClient(config, sleep=lambda seconds: None, ledger=MemoryLedger())
 
 
 def outcome(
