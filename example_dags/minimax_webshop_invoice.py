@@ -5,13 +5,18 @@
                -> the issuing employee (see below)
                -> create the invoice (match on DocumentReference = the order number)
                -> issueAndGeneratepdf, the PDF written to pdf_dir
-               -> [demo only: the sandbox marks it paid] -> wait until paid
+               -> [demo only: the sandbox marks it paid] -> wait until paid (deferred)
 
 Run it again for the same order (clear the run, or a retried task) and nothing is doubled: the
 customer, the items and the invoice are found by their codes and the order number; an invoice
 that is already issued only gets its PDF made again.
 
 The order comes from the `order` param, or from a JSON file named by `order_file`.
+
+On the local sandbox the customer pays at once (the demo's shortcut), unless the
+`sandbox_pays` param is false: then the wait goes to the triggerer until the invoice is paid
+some other way, as against Minimax (tests/scheduler/ pays it through the sandbox's
+`/_sandbox/orgs/{org}/issuedinvoices/{id}/pay` while the sensor is deferred).
 
 IDs of countries, currencies and VAT rates differ between organisations (and between Minimax
 Slovenia, Croatia and Serbia), so all three are looked up by code on every run. The same DAG
@@ -93,6 +98,12 @@ PAYMENT_DAYS = 15
             type="string",
             description="Tax number (OIB) of the employee who issues the invoices; empty: "
             "none, or in Croatia the first employee.",
+        ),
+        "sandbox_pays": Param(
+            True,
+            type="boolean",
+            description="On the local sandbox, the customer pays at once (demo); false: wait "
+            "for a payment made otherwise.",
         ),
     },
 )
@@ -268,7 +279,7 @@ def minimax_webshop_invoice() -> None:
     )
 
     @task
-    def sandbox_pays(invoice: dict[str, Any]) -> str:
+    def sandbox_pays(invoice: dict[str, Any], params: dict[str, Any] | None = None) -> str:
         """Demo only: on the local sandbox, the customer pays at once. Elsewhere: nothing."""
         import urllib.parse
 
@@ -276,6 +287,8 @@ def minimax_webshop_invoice() -> None:
 
         from airflow_provider_minimax.hooks.minimax import MinimaxHook
 
+        if not (params or {}).get("sandbox_pays", True):
+            return "sandbox_pays is off: waiting for a payment made otherwise"
         hook = MinimaxHook()
         base = urllib.parse.urlsplit(hook.config.base_url)
         if base.hostname not in ("127.0.0.1", "localhost"):
