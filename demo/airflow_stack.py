@@ -130,6 +130,9 @@ class Stack:
             "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),
             "AIRFLOW_CONN_MINIMAX_DEFAULT": connection,
             "MINIMAX_EXPORT_ROOT": str(self.out / "export"),
+            # minimax_webshop_invoice: the sandbox is paid this much later, so that its
+            # deferrable sensor is seen waiting in the triggerer (poked again after 60 s).
+            "MINIMAX_SANDBOX_PAYS_AFTER": "20",
             "XDG_CACHE_HOME": str(self.out / "cache"),  # the provider's call ledger
         }
 
@@ -167,10 +170,11 @@ class Stack:
         self.processes.wait_for(lambda: healthy(ui), "every process healthy", START_TIMEOUT)
         password = json.loads((self.home / "passwords.json").read_text())["admin"]
         api = requests.Session()
-        token = api.post(
-            f"{ui}/auth/token", json={"username": "admin", "password": password}, timeout=30
-        ).json()["access_token"]
-        api.headers["Authorization"] = f"Bearer {token}"
+        login = {"username": "admin", "password": password}
+        answer = api.post(f"{ui}/auth/token", json=login, timeout=30)
+        if answer.status_code != 201:
+            raise Failed(f"the API server refused the admin login: {answer.text[:500]}")
+        api.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
         self.save_connection(api, ui, json.loads(connection))
         parsed = lambda: listed_dags(api, ui) >= EXAMPLE_DAGS  # noqa: E731
         self.processes.wait_for(parsed, "the example DAGs parsed", START_TIMEOUT)
@@ -194,9 +198,9 @@ class Stack:
 def healthy(ui: str) -> bool:
     try:
         answer = requests.get(f"{ui}/api/v2/monitor/health", timeout=5)
+        parts = answer.json() if answer.ok else {"api": {}}  # metadatabase, scheduler, …
     except requests.RequestException:
         return False  # not listening yet
-    parts = answer.json() if answer.ok else {"api": {}}  # metadatabase, scheduler, triggerer, …
     return all(part.get("status") == "healthy" for part in parts.values() if isinstance(part, dict))
 
 
@@ -212,10 +216,10 @@ Airflow is up in {seconds:.0f} s: {db} metadata, LocalExecutor, everything under
   sandbox:  {sandbox} (demo scale); the connection minimax_default points at it
   pids:     {pids}
 
-Try, in the UI (DAGs are paused until their first trigger; "Unpause … on trigger" is ticked):
+Try, in the UI (the DAGs are paused: the Trigger form offers to unpause; or use the switch):
   1. minimax_hook_tasks: trigger it; five small tasks talk to the sandbox through the hook
-  2. minimax_webshop_invoice: an order becomes an issued invoice; its wait_until_paid sensor
-     is deferrable (Browse -> Task Instances shows it deferred while the triggerer checks)
+  2. minimax_webshop_invoice: an order becomes an issued invoice, paid 20 s later; its
+     wait_until_paid sensor waits in the triggerer meanwhile (state "deferred", about a minute)
   3. minimax_daily_export: trigger with logical date 2025-06-16; files go to {out}/export/
   4. Admin -> Connections -> minimax_default -> Edit -> Test
 Logs: {out}/logs/ (one per process), task logs in {out}/task-logs/. Ctrl-C stops everything.

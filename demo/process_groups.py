@@ -67,6 +67,9 @@ class Service:
 def free_port(port: int = 0) -> int:
     """`port` if nobody listens on it (0: any free port), else 0."""
     with socket.socket() as probe:
+        # As the API server binds: a port whose last connections are in TIME_WAIT (the previous
+        # run's UI) is free; one somebody listens on is not.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
