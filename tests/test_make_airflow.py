@@ -186,6 +186,7 @@ def test_make_airflow_serves_the_examples_and_stops_every_process(
     # Again, in the same folder, with the first UI's port now somebody else's.
     port = int(ui.rsplit(":", 1)[1])
     with socket.socket() as squatter:
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT
         squatter.bind(("127.0.0.1", port))
         squatter.listen()
         second = Stack(out, port)
