@@ -97,6 +97,15 @@ def cmdline(pid: int) -> str:
     return ""
 
 
+def works_in(pid: int, folder: Path) -> bool:
+    """Whether the process's working folder is in `folder` (every process started here is).
+    Not its command line or environment: Airflow's processes rename themselves ("airflow
+    worker -- …"), which overwrites both in /proc."""
+    with contextlib.suppress(OSError):
+        return Path(os.readlink(f"/proc/{pid}/cwd")).is_relative_to(folder)
+    return False
+
+
 def install_signal_handlers() -> None:
     signal.signal(signal.SIGINT, _stop_signal)
     signal.signal(signal.SIGTERM, _stop_signal)
@@ -128,14 +137,13 @@ class ProcessGroups:
             )
         for name, pid in previous["processes"].items():
             # Each was the leader of its group; the group's members outlive a killed leader.
-            # Only those still running what was recorded: a process id can be reused.
-            command = previous["commands"][name]
-            for member in group_members(pid):
-                line = cmdline(member)
-                if (command[0] in line and command[-1] in line) or name == "postgres":
-                    print(f"stopping {name} (pid {member}), left running by a previous run")
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(member, signal.SIGKILL)
+            # Only those working in our folder: a process id can be reused.
+            left = [member for member in group_members(pid) if works_in(member, self.folder)]
+            if left:
+                print(f"stopping {name} (pids {left}), left running by a previous run")
+            for member in left:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(member, signal.SIGKILL)
         self.pid_file.unlink()
 
     def write_pid_file(self) -> None:
