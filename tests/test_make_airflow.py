@@ -4,11 +4,13 @@ Started twice in one folder: the first start migrates a fresh SQLite database, s
 and the REST API with the example DAGs, and the minimax_default connection tests green in the
 API server; SIGINT stops every process it started (each process group, children included) and
 it exits 0; the second start, in the same folder and with the UI's port taken by somebody else,
-says so, takes another port and starts cleanly.
+says so, takes another port and starts cleanly; killed with SIGKILL (no stop at all), its
+processes are stopped by the next start, which then starts as well.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -46,6 +48,7 @@ class Stack:
     """The script in a process of its own; what it prints, collected as it prints it."""
 
     def __init__(self, out: Path, port: int) -> None:
+        self.out = out
         self.started = time.monotonic()
         self.process = subprocess.Popen(
             [sys.executable, str(SCRIPT), "--out", str(out), "--port", str(port)],
@@ -84,10 +87,19 @@ class Stack:
         self._reader.join(timeout=5)
         return code
 
-    def kill(self) -> None:
+    def clean_up(self) -> None:
+        """After a failed test: the script's own stop, else its process groups killed."""
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        if (self.out / "stack.json").exists():
+            for pid in started_processes(self.out).values():
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(pid, signal.SIGKILL)
 
 
 def free_port() -> int:
@@ -111,11 +123,11 @@ def group_members(pgids: set[int]) -> set[int]:
 
 @pytest.fixture
 def stacks() -> Iterator[list[Stack]]:
-    """The stacks a test started: killed (script and what it recorded) if the test failed."""
+    """The stacks a test started: stopped (or what they recorded killed) if the test failed."""
     started: list[Stack] = []
     yield started
     for stack in started:
-        stack.kill()
+        stack.clean_up()
 
 
 def login(ui: str, password: str) -> requests.Session:
@@ -195,7 +207,18 @@ def test_make_airflow_serves_the_examples_and_stops_every_process(
     assert f"port {port} is taken" in second.output
     assert again.group(1) != ui
     assert requests.get(f"{again.group(1)}/api/v2/monitor/health", timeout=30).ok
+    print(f"second start {time.monotonic() - second.started:.0f} s")
+
+    # The script killed outright (no stop): the next start stops what it left, then starts.
+    left = set(started_processes(out).values())
+    os.kill(second.process.pid, signal.SIGKILL)
+    second.process.wait(timeout=10)
+    assert group_members(left), "killing the script alone left its processes running"
+    third = Stack(out, 0)
+    stacks.append(third)
+    third.wait_for(r"^  UI: +(http://\S+)$")
+    assert "left running by a previous run" in third.output
+    assert not group_members(left), "what the killed run left is still running"
     processes = started_processes(out)
-    assert second.interrupt() == 0, second.output
+    assert third.interrupt() == 0, third.output
     assert not group_members(set(processes.values())), "processes left running"
-    print(f"second start {time.monotonic() - second.started:.0f} s in all")
