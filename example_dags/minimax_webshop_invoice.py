@@ -269,7 +269,10 @@ def minimax_webshop_invoice() -> None:
 
     @task
     def sandbox_pays(invoice: dict[str, Any]) -> str:
-        """Demo only: on the local sandbox, the customer pays at once. Elsewhere: nothing."""
+        """Demo only: on the local sandbox, the customer pays, at once or (with the environment
+        variable MINIMAX_SANDBOX_PAYS_AFTER, seconds; `make airflow` sets it) later, so that
+        wait_until_paid is seen waiting in the triggerer. Elsewhere: nothing."""
+        import os
         import urllib.parse
 
         import requests
@@ -282,8 +285,9 @@ def minimax_webshop_invoice() -> None:
             return "not a sandbox: waiting for a real payment"
         organisation = hook.get_conn().organisation_id()
         url = f"{base.scheme}://{base.netloc}/_sandbox/orgs/{organisation}/issuedinvoices/{invoice['id']}/pay"
-        requests.post(url, timeout=30).raise_for_status()
-        return "paid in the sandbox"
+        after = float(os.environ.get("MINIMAX_SANDBOX_PAYS_AFTER") or 0)
+        requests.post(url, json={"after": after}, timeout=30).raise_for_status()
+        return f"paid in the sandbox in {after:.0f} s" if after else "paid in the sandbox"
 
     paid = MinimaxRecordSensor(
         task_id="wait_until_paid",
