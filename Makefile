@@ -8,16 +8,18 @@ PORT        ?= 8765
 SEED        ?= 1
 SCALE       ?= demo
 EXTRAS      ?= dev,parquet,openlineage,ui
+DB          ?= sqlite
 # The oldest Airflow the provider supports, tested in a virtual environment of its own.
 FLOOR_VENV        ?= .venv-floor
 FLOOR_CONSTRAINTS ?= constraints/airflow-2.11.txt
 FLOOR_PYTHON      ?= $(PYTHON)
 
-.PHONY: help install demo test test-floor test-ui ui-screenshot test-packages chromium docs lint typecheck pytest reliability \
+.PHONY: help install demo airflow test test-floor test-ui ui-screenshot test-packages chromium docs lint typecheck pytest reliability \
 	sandbox bench bench-quick bench-sandbox bench-budget clean
 
 help:
 	@echo "make demo      run the nightly export DAG against a local sandbox and show the files"
+	@echo "make airflow   the sandbox and Airflow 3 (UI on PORT, default 8080; DB=postgres) under out/airflow"
 	@echo "make test      lint, type-check and run the test suite (creates .venv on first use)"
 	@echo "make test-floor  the test suite on Airflow 2.11, the oldest supported (in $(FLOOR_VENV))"
 	@echo "make test-ui   the Airflow 3 UI tests, with Debian's chromium (installed with apt-get)"
@@ -46,6 +48,13 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python demo/run_demo.py
+
+# The UI's port: PORT given on the command line or in the environment, else 8080 (PORT's own
+# default, 8765, is the sandbox's for `make sandbox`; here the sandbox takes a free port).
+# DB=postgres needs Debian's postgresql package (`make test-packages`).
+airflow: $(if $(filter postgres,$(DB)),test-packages) $(STAMP)
+	$(BIN)/python demo/airflow_stack.py --db $(DB) \
+		--port $(if $(filter command line environment,$(origin PORT)),$(PORT),8080)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

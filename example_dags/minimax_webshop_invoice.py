@@ -13,10 +13,11 @@ that is already issued only gets its PDF made again.
 
 The order comes from the `order` param, or from a JSON file named by `order_file`.
 
-On the local sandbox the customer pays at once (the demo's shortcut), unless the
-`sandbox_pays` param is false: then the wait goes to the triggerer until the invoice is paid
-some other way, as against Minimax (tests/scheduler/ pays it through the sandbox's
-`/_sandbox/orgs/{org}/issuedinvoices/{id}/pay` while the sensor is deferred).
+On the local sandbox the customer pays (the demo's shortcut: at once, or
+MINIMAX_SANDBOX_PAYS_AFTER seconds later), unless the `sandbox_pays` param is false: then the
+wait goes to the triggerer until the invoice is paid some other way, as against Minimax
+(tests/scheduler/ pays it through the sandbox's `/_sandbox/orgs/{org}/issuedinvoices/{id}/pay`
+while the sensor is deferred).
 
 IDs of countries, currencies and VAT rates differ between organisations (and between Minimax
 Slovenia, Croatia and Serbia), so all three are looked up by code on every run. The same DAG
@@ -280,7 +281,11 @@ def minimax_webshop_invoice() -> None:
 
     @task
     def sandbox_pays(invoice: dict[str, Any], params: dict[str, Any] | None = None) -> str:
-        """Demo only: on the local sandbox, the customer pays at once. Elsewhere: nothing."""
+        """Demo only: on the local sandbox, the customer pays, at once or (with the environment
+        variable MINIMAX_SANDBOX_PAYS_AFTER, seconds; `make airflow` sets it) later, so that
+        wait_until_paid is seen waiting in the triggerer; not at all with the `sandbox_pays`
+        param off. Elsewhere: nothing."""
+        import os
         import urllib.parse
 
         import requests
@@ -295,8 +300,9 @@ def minimax_webshop_invoice() -> None:
             return "not a sandbox: waiting for a real payment"
         organisation = hook.get_conn().organisation_id()
         url = f"{base.scheme}://{base.netloc}/_sandbox/orgs/{organisation}/issuedinvoices/{invoice['id']}/pay"
-        requests.post(url, timeout=30).raise_for_status()
-        return "paid in the sandbox"
+        after = float(os.environ.get("MINIMAX_SANDBOX_PAYS_AFTER") or 0)
+        requests.post(url, json={"after": after}, timeout=30).raise_for_status()
+        return f"paid in the sandbox in {after:.0f} s" if after else "paid in the sandbox"
 
     paid = MinimaxRecordSensor(
         task_id="wait_until_paid",

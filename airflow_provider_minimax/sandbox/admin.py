@@ -14,6 +14,7 @@ GET    /_sandbox/orgs/{org}/budget             calls in the window and this mont
 POST   /_sandbox/orgs/{org}/budget/spend       the web app spends calls (JSON: {"calls": N})
 POST   /_sandbox/orgs/{org}/{kind}/{id}/change another writer sets fields (JSON), new RowVersion
 POST   /_sandbox/orgs/{org}/issuedinvoices/{id}/pay  the invoice is paid in full
+                                               ({"after": seconds}: that much later)
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class Controls(Protocol):
 
     def change(self, org: int, kind: str, record_id: int, /, **fields: Any) -> Record: ...
 
-    def mark_paid(self, org: int, invoice_id: int) -> Record: ...
+    def mark_paid(self, org: int, invoice_id: int, after: float = 0) -> Record: ...
 
     def budget(self, organisation_id: int) -> dict[str, Any]: ...
 
@@ -131,7 +132,10 @@ def _record_admin(sandbox: Controls, request: Request, parts: list[str]) -> Resp
     if verb.lower() == "change":
         record = sandbox.change(organisation_id, kind_key.lower(), record_id, **_body(request))
     elif verb.lower() == "pay" and kind_key.lower() == "issuedinvoices":
-        record = sandbox.mark_paid(organisation_id, record_id)
+        after = _body(request).get("after", 0)  # {"after": seconds}: paid that much later
+        if not isinstance(after, (int, float)) or isinstance(after, bool):
+            raise ValueError('the body must be {"after": seconds}')
+        record = sandbox.mark_paid(organisation_id, record_id, float(after))
     else:
         return Response.json(404, {"Message": f"sandbox admin: no action {verb}"})
     return Response.json(200, record)

@@ -22,6 +22,7 @@ from typing import Any
 
 from . import admin, documents, listing
 from . import settings as runtime
+from .errors import ApiError
 from .exchange import Request, Response
 from .faults import FaultInjector, FaultRule
 from .server import SandboxHTTPServer
@@ -276,9 +277,19 @@ class Sandbox:
             self.store.count_write()
             return copy.deepcopy(record)
 
-    def mark_paid(self, org: int, invoice_id: int) -> Record:
+    def mark_paid(self, org: int, invoice_id: int, after: float = 0) -> Record:
         """The issued invoice is paid in full (POST /_sandbox/orgs/…/pay): what a bank statement
-        does. Returns a copy of it."""
+        does. Returns a copy of it. `after` seconds > 0: the payment comes that much later (a
+        waiting sensor sees it unpaid first), and the copy is of the invoice as it is now."""
+        if after > 0:
+            with self.store.lock:
+                invoice = copy.deepcopy(self.store.get(int(org), "issuedinvoices", int(invoice_id)))
+            if invoice.get("Status") != "I":
+                raise ApiError(400, "Only an issued invoice can be paid.")
+            later = threading.Timer(after, self.mark_paid, (org, invoice_id))
+            later.daemon = True
+            later.start()
+            return invoice
         with self.store.lock:
             return copy.deepcopy(documents.mark_paid(self.store, org, int(invoice_id)))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import time
 
 import pytest
 
@@ -213,3 +214,19 @@ def test_mark_paid(api: Api) -> None:
     assert paid["PaymentStatus"] == "Placan"
     assert paid["PaidValue"] == paid["InvoiceValue"]
     assert api.rows(api.org("issuedinvoices"), PaymentStatus="Placan")
+
+
+def test_mark_paid_later(api: Api) -> None:
+    """`{"after": seconds}`: unpaid now (what a waiting sensor sees first), paid after that."""
+    invoice = draft_invoice(api)
+    act(api, "issuedinvoices", invoice["IssuedInvoiceId"], "issue", invoice["RowVersion"])
+    path = f"orgs/123/issuedinvoices/{invoice['IssuedInvoiceId']}/pay"
+    now = api.admin("POST", path, json={"after": 0.5})
+    assert now["PaymentStatus"] != "Placan"
+    deadline = time.monotonic() + 10
+    while (
+        api.get(api.org(f"issuedinvoices/{invoice['IssuedInvoiceId']}")).json()["PaymentStatus"]
+        != "Placan"
+    ):
+        assert time.monotonic() < deadline, "not paid within 10 s"
+        time.sleep(0.1)
