@@ -18,7 +18,7 @@ log = logging.getLogger("airflow_provider_minimax.hooks.minimax")
 _NUMERIC_EXTRAS = tuple(name for name in LIMITS if name in CONNECTION_EXTRAS)
 
 
-def _extra(extra: Mapping[str, Any], name: str) -> Any:
+def extra_field(extra: Mapping[str, Any], name: str) -> Any:
     """An extra field, also under the `extra__minimax__` prefix older Airflow UIs wrote."""
     value = extra.get(name)
     if value in (None, ""):
@@ -43,7 +43,7 @@ def config_from_connection(conn: Any, organisation_id: int | str | None = None) 
     options: dict[str, Any] = {}
     try:
         for name in _NUMERIC_EXTRAS:
-            value = _extra(extra, name)
+            value = extra_field(extra, name)
             if value is not None:
                 options[name] = from_text(name, value)
     except MinimaxConfigurationError as error:
@@ -55,15 +55,15 @@ def config_from_connection(conn: Any, organisation_id: int | str | None = None) 
             raise MinimaxConfigurationError(
                 f"organisation_id must be a number, not {organisation_id!r}."
             ) from None
-    guard_dir = _extra(extra, "guard_dir")
-    ledger_dir = _extra(extra, "ledger_dir")
-    store = _extra(extra, "budget_store")
+    guard_dir = extra_field(extra, "guard_dir")
+    ledger_dir = extra_field(extra, "ledger_dir")
+    store = extra_field(extra, "budget_store")
     if store is not None:
         options["budget_store"] = str(store).strip().lower()
     try:
         credentials = Credentials(
-            client_id=str(_extra(extra, "client_id") or ""),
-            client_secret=str(_extra(extra, "client_secret") or ""),
+            client_id=str(extra_field(extra, "client_id") or ""),
+            client_secret=str(extra_field(extra, "client_secret") or ""),
             username=conn.login or "",
             password=conn.password or "",
         )
@@ -72,8 +72,8 @@ def config_from_connection(conn: Any, organisation_id: int | str | None = None) 
     try:
         return ClientConfig(
             credentials=credentials,
-            base_url=_base_url(conn, _extra(extra, "country")),
-            scope=_extra(extra, "scope"),
+            base_url=_base_url(conn, extra_field(extra, "country")),
+            scope=extra_field(extra, "scope"),
             guard_dir=Path(guard_dir) if guard_dir else None,
             ledger_dir=Path(ledger_dir) if ledger_dir else None,
             **options,

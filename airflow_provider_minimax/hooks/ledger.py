@@ -11,17 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_minimax.client import MinimaxConfigurationError
+from airflow_provider_minimax.hooks.connection import extra_field
 
 if TYPE_CHECKING:
     from airflow_provider_minimax.client import ClientConfig, Ledger
-
-
-def _extra(conn: Any, name: str) -> Any:
-    extra = conn.extra_dejson or {}
-    value = extra.get(name)
-    if value in (None, ""):
-        value = extra.get(f"extra__minimax__{name}")
-    return None if value == "" else value
 
 
 def ledger_for(conn: Any, config: ClientConfig) -> Ledger | None:
@@ -33,7 +26,7 @@ def ledger_for(conn: Any, config: ClientConfig) -> Ledger | None:
 
     from airflow_provider_minimax.client import SqlLedger
 
-    conn_id = _extra(conn, "budget_conn_id")
+    conn_id = extra_field(conn.extra_dejson or {}, "budget_conn_id")
     if not conn_id:
         raise MinimaxConfigurationError(
             f"Connection {conn.conn_id}: budget_store 'sql' needs budget_conn_id in extra: the "
