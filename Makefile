@@ -82,9 +82,10 @@ test-ui: test-packages $(STAMP)
 
 # Debian packages the tests use: chromium and its fonts (the connection-form test and its
 # screenshot; no browser download), curl (the README's and the docs' sandbox walks), postgresql
-# (tests/postgres.py runs its initdb and postgres; the package's own cluster is not used).
+# (tests/postgres.py runs its initdb and postgres; the package's own cluster is not used),
+# redis-server (the Celery broker of tests/celery, started by the tests on a free port).
 # apt-get runs only when dpkg lacks one of them, so `make test` stays quick after the first time.
-DEBIAN_TEST_PACKAGES := chromium fonts-liberation curl postgresql
+DEBIAN_TEST_PACKAGES := chromium fonts-liberation curl postgresql redis-server
 
 # `chromium`: the older name of the same target (kept for scripts that call it).
 test-packages chromium:

@@ -19,7 +19,9 @@ Every wait checks the processes: one that died fails the test with the tails of 
 Processes are stopped by their process id (their process group: the scheduler's executor and
 the API server's workers are children): SIGTERM, a grace period, SIGKILL as a last resort.
 The executor is a parameter (LocalExecutor by default); a CeleryExecutor deployment passes its
-broker settings in `config` and adds `airflow celery worker` with `extra_services`.
+broker settings in `config`, adds `airflow celery worker`s with `extra_services`, and gives
+each worker an environment of its own (a HOME, a cache folder: another machine) in
+`service_env`.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -64,6 +66,7 @@ class Service:
     name: str
     command: list[str]
     log: Path
+    env: Mapping[str, str] = field(default_factory=dict)  # over the deployment's environment
     process: subprocess.Popen[bytes] | None = None
 
     def tail(self, lines: int = 40) -> str:
@@ -108,6 +111,7 @@ class AirflowDeployment:
         config: Mapping[str, str] | None = None,  # {"scheduler.parsing_processes": "1"}
         env: Mapping[str, str] | None = None,
         extra_services: Mapping[str, Sequence[str]] | None = None,
+        service_env: Mapping[str, Mapping[str, str]] | None = None,  # {"worker-a": {"HOME": …}}
     ) -> None:
         self.folder = folder
         self.dsn = dsn
@@ -121,7 +125,12 @@ class AirflowDeployment:
         self.api_url = f"http://127.0.0.1:{self.api_port}"
         self.env = self._environment(executor, parallelism, config or {}, env or {})
         self.services = [
-            Service(name, [AIRFLOW_CLI, *args], self.logs / f"{name}.log")
+            Service(
+                name,
+                [AIRFLOW_CLI, *args],
+                self.logs / f"{name}.log",
+                env=dict((service_env or {}).get(name, {})),
+            )
             for name, args in self._service_commands(extra_services or {})
         ]
         self._commands = 0
@@ -204,7 +213,7 @@ class AirflowDeployment:
                 with service.log.open("ab") as log:
                     service.process = subprocess.Popen(
                         service.command,
-                        env=self.env,
+                        env=self.env | dict(service.env),
                         cwd=self.folder,
                         stdout=log,
                         stderr=subprocess.STDOUT,

@@ -9,24 +9,20 @@ server runs as Debian's `postgres` system account, which the package creates.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pwd
 import re
-import shutil
 import signal
-import socket
 import subprocess
-import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+
+from tests.local_server import LocalServer
 
 INSTALL_ROOT = Path("/usr/lib/postgresql")
 INSTALL_HINT = "run `make test-packages` (installs Debian's postgresql package with apt-get)"
@@ -56,13 +52,6 @@ def find_binaries(root: Path = INSTALL_ROOT) -> Path:
     return max(versions)[1]
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on now (the server binds it a moment later)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def parse_dsn(dsn: str) -> dict[str, str]:
     """The key=value pairs of a libpq DSN (the plain form this module writes: no quoting)."""
     return dict(pair.split("=", 1) for pair in dsn.split())
@@ -79,15 +68,15 @@ def airflow_connection_uri(dsn: str) -> str:
     return f"postgresql://{login}@{host}:{port}/{quote(parts['dbname'], safe='')}"
 
 
-class PostgresServer:
+class PostgresServer(LocalServer):
     """One PostgreSQL server in a temporary folder, on 127.0.0.1, trusting loopback logins."""
 
+    name = "postgres"
+    stop_signal = signal.SIGINT  # PostgreSQL's fast shutdown: sessions rolled back, clean stop
+
     def __init__(self, install_root: Path = INSTALL_ROOT, start_timeout: float = 60.0) -> None:
+        super().__init__(start_timeout)
         self.binaries = find_binaries(install_root)
-        self.start_timeout = start_timeout
-        self.port = 0
-        self.folder: Path | None = None
-        self.process: subprocess.Popen[bytes] | None = None
         # Root: run as the system account. Anyone else: as themselves (PostgreSQL accepts that).
         self._account: pwd.struct_passwd | None = None
         if os.geteuid() == 0:
@@ -113,7 +102,7 @@ class PostgresServer:
         assert self.folder is not None, "the server was not started"
         return self.folder / "data"
 
-    def _run_as(self) -> dict[str, Any]:
+    def run_as(self) -> dict[str, Any]:
         """subprocess arguments that drop root to the system account (nothing when not root)."""
         if self._account is None:
             return {}
@@ -125,8 +114,8 @@ class PostgresServer:
             "env": {**os.environ, "HOME": self._account.pw_dir, "USER": self._account.pw_name},
         }
 
-    def _make_folder(self) -> Path:
-        folder = Path(tempfile.mkdtemp(prefix="minimax-postgres-"))
+    def make_folder(self) -> Path:
+        folder = super().make_folder()
         (folder / "socket").mkdir()
         if self._account is not None:
             # The server writes its data, log and socket here; root's 0700 folder would stop it.
@@ -134,21 +123,11 @@ class PostgresServer:
                 os.chown(path, self._account.pw_uid, self._account.pw_gid)
         return folder
 
-    def start(self) -> PostgresServer:
-        self.folder = self._make_folder()
-        try:
-            self._initdb()
-            # A port found free can be taken before postgres binds it: try a few.
-            for attempt in range(3):
-                self.port = free_port()
-                if self._launch(last=attempt == 2):
-                    return self
-        except BaseException:
-            self.stop()
-            raise
-        raise AssertionError("unreachable")  # _launch(last=True) raises instead of failing
+    def log_opened(self, path: Path) -> None:
+        if self._account is not None:
+            os.chown(path, self._account.pw_uid, self._account.pw_gid)
 
-    def _initdb(self) -> None:
+    def prepare(self) -> None:
         subprocess.run(
             [
                 str(self.binaries / "initdb"),
@@ -163,54 +142,31 @@ class PostgresServer:
             check=True,
             capture_output=True,
             timeout=120,
-            **self._run_as(),
+            **self.run_as(),
         )  # fmt: skip
         # Only loopback, only trust: replace the generated rules (they also name the socket).
         (self.data_dir / "pg_hba.conf").write_text(
             "local all all trust\nhost all all 127.0.0.1/32 trust\n"
         )
 
-    def _launch(self, last: bool) -> bool:
-        """Start postgres and wait for it to accept connections; False: the port was taken."""
+    def command(self) -> list[str]:
         assert self.folder is not None
-        log_path = self.folder / "postgres.log"
-        with open(log_path, "ab") as log:
-            if self._account is not None:
-                os.chown(log_path, self._account.pw_uid, self._account.pw_gid)
-            self.process = subprocess.Popen(
-                [
-                    str(self.binaries / "postgres"),
-                    "-D", str(self.data_dir),
-                    "-h", "127.0.0.1",
-                    "-p", str(self.port),
-                    "-k", str(self.folder / "socket"),
-                    # Test data is disposable: no fsync, no waiting for the disk.
-                    "-c", "fsync=off",
-                    "-c", "synchronous_commit=off",
-                    "-c", "full_page_writes=off",
-                ],
-                cwd=self.folder,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                # Its own session: a Ctrl-C meant for pytest does not kill it behind our back.
-                start_new_session=True,
-                **self._run_as(),
-            )  # fmt: skip
-        deadline = time.monotonic() + self.start_timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                text = log_path.read_text(errors="replace")
-                self.process = None
-                if not last and ("could not bind" in text or "already in use" in text):
-                    return False
-                raise RuntimeError(f"postgres exited while starting:\n{text[-2000:]}")
-            if self._accepts_connections():
-                return True
-            time.sleep(0.05)
-        self._terminate()
-        raise RuntimeError(f"postgres did not accept connections within {self.start_timeout} s")
+        return [
+            str(self.binaries / "postgres"),
+            "-D", str(self.data_dir),
+            "-h", "127.0.0.1",
+            "-p", str(self.port),
+            "-k", str(self.folder / "socket"),
+            # Test data is disposable: no fsync, no waiting for the disk.
+            "-c", "fsync=off",
+            "-c", "synchronous_commit=off",
+            "-c", "full_page_writes=off",
+        ]  # fmt: skip
 
-    def _accepts_connections(self) -> bool:
+    def port_taken(self, log_text: str) -> bool:
+        return "could not bind" in log_text or "already in use" in log_text
+
+    def ready(self) -> bool:
         import psycopg2
 
         try:
@@ -250,38 +206,6 @@ class PostgresServer:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             connection.close()
-
-    def _terminate(self) -> None:
-        """SIGINT (PostgreSQL's fast shutdown: sessions rolled back, clean stop), then SIGKILL."""
-        process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            # Last resort: the postmaster's children die with it (they watch its pipe).
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
-
-    def stop(self) -> None:
-        """Stop the server by its process id and remove its folder."""
-        self._terminate()
-        folder, self.folder = self.folder, None
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
-
-    def __enter__(self) -> PostgresServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def start_or_fail(**options: Any) -> PostgresServer:
