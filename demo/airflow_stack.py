@@ -222,6 +222,8 @@ Try, in the UI (the DAGs are paused: the Trigger form offers to unpause; or use 
      wait_until_paid sensor waits in the triggerer meanwhile (state "deferred", about a minute)
   3. minimax_daily_export: trigger with logical date 2025-06-16; files go to {out}/export/
   4. Admin -> Connections -> minimax_default -> Edit -> Test
+     (the tasks read AIRFLOW_CONN_MINIMAX_DEFAULT, which Airflow looks up before the
+     database: a change saved in this form is what Test tries, not what the tasks use)
 Logs: {out}/logs/ (one per process), task logs in {out}/task-logs/. Ctrl-C stops everything.
 """
 

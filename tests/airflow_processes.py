@@ -31,7 +31,6 @@ import contextlib
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -45,6 +44,7 @@ import pytest
 import requests
 
 from tests.dagtools import AIRFLOW_3
+from tests.local_server import free_port
 from tests.postgres import parse_dsn
 
 AIRFLOW_CLI = str(Path(sys.executable).parent / "airflow")
@@ -72,12 +72,6 @@ class Service:
     def tail(self, lines: int = 40) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else "(no log)"
         return "\n".join(text.splitlines()[-lines:])
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def sqlalchemy_uri(dsn: str) -> str:

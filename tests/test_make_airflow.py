@@ -27,6 +27,7 @@ import pytest
 import requests
 
 from tests.dagtools import AIRFLOW_3
+from tests.local_server import free_port
 
 pytestmark = [
     pytest.mark.slow,
@@ -100,12 +101,6 @@ class Stack:
             for pid in started_processes(self.out).values():
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(pid, signal.SIGKILL)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def group_members(pgids: set[int]) -> set[int]:
