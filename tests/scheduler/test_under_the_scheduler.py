@@ -35,9 +35,12 @@ from airflow_provider_minimax.sandbox.process import SandboxProcess
 from tests.airflow_processes import AirflowDeployment
 from tests.dagtools import AIRFLOW_3
 from tests.postgres import PostgresServer, parse_dsn
+from tests.ui.browser import png_size, skip_or_fail_without_browser, update_screenshot
 
+from .grid_view import HEIGHT, SCREENSHOT, WIDTH, look_at_the_grids
 from .under_the_scheduler import (
     DAG_FILES,
+    DAG_IDS,
     DAYS,
     EXAMPLE_DAGS,
     EXPORT_DAG,
@@ -53,6 +56,7 @@ from .under_the_scheduler import (
     WEBSHOP_TASKS,
     Scenario,
     data_files,
+    green_grid,
     ledger_totals,
     logs_by_try,
     reference_files,
@@ -94,6 +98,11 @@ def scenario(
                 deployment.start()
                 recorded.seconds["start"] = time.monotonic() - clock
                 run_under_the_scheduler(deployment, sandbox, recorded)
+                # The UI of the deployment, still running: the grid of what has just run.
+                cells = {dag: len(green_grid(recorded.tries, dag).cells) for dag in DAG_IDS}
+                recorded.grid = look_at_the_grids(deployment.api_url, cells, folder / SCREENSHOT)
+                if recorded.grid.seconds:
+                    recorded.seconds["grid view"] = recorded.grid.seconds
             finally:
                 deployment.stop()
             recorded.task_logs = {
@@ -251,3 +260,27 @@ def test_the_ledger_counts_every_call_the_sandbox_saw(scenario: Scenario) -> Non
         "201": 4,
         "404": 3,
     }
+
+
+def test_the_grid_view_shows_every_run_and_task_green(scenario: Scenario) -> None:
+    """Airflow 3's grid view in chromium, while the deployment still ran: the week's seven runs
+    of the export and the web shop's one, every bar and every task cell shown in success's
+    colour (tests/scheduler/grid_view.py reads them); the export's page is the docs' picture."""
+    grid = scenario.grid
+    if grid.skipped:
+        pytest.skip(grid.skipped)
+    if grid.missing:
+        skip_or_fail_without_browser(grid.missing)
+    assert grid.error is None, grid.error
+    for dag_id, runs in ((EXPORT_DAG, len(DAYS)), (WEBSHOP_DAG, 1)):
+        green = green_grid(scenario.tries, dag_id)
+        assert len(green.runs) == runs, dag_id
+        seen = grid.grids[dag_id]
+        off = [entry for entry in [*seen.runs, *seen.cells] if entry[-2:] != ("success", True)]
+        assert not off, f"{dag_id}: not shown, or not in success's colour: {off}"
+        assert sorted(seen.runs) == green.runs, dag_id
+        assert sorted(seen.cells) == green.cells, dag_id
+    assert grid.screenshot is not None
+    assert png_size(grid.screenshot) == (WIDTH, HEIGHT)
+    assert grid.screenshot.stat().st_size > 30_000  # a blank or error page compresses to far less
+    update_screenshot(grid.screenshot, SCREENSHOT)

@@ -22,10 +22,12 @@ from airflow_provider_minimax.exports.manifest import MANIFEST_SUFFIX
 from airflow_provider_minimax.sandbox.process import SandboxProcess
 from tests.airflow_processes import AirflowDeployment
 from tests.dagtools import parse_dags, run_dag, use_bundles
+from tests.scheduler.grid_view import Grid, GridCheck
 
 EXAMPLE_DAGS = Path(__file__).resolve().parents[2] / "example_dags"
 EXPORT_DAG, WEBSHOP_DAG = "minimax_daily_export", "minimax_webshop_invoice"
-DAG_FILES = (f"{EXPORT_DAG}.py", f"{WEBSHOP_DAG}.py")
+DAG_IDS = (EXPORT_DAG, WEBSHOP_DAG)
+DAG_FILES = tuple(f"{dag_id}.py" for dag_id in DAG_IDS)
 TIMEZONE = "Europe/Ljubljana"
 DAYS = [datetime.date(2025, 11, 17) + datetime.timedelta(days=n) for n in range(7)]
 ORGANISATIONS = (123, 124)
@@ -100,6 +102,7 @@ class Scenario:
     manifests: dict[str, dict[str, Any]] = field(default_factory=dict)
     reference: dict[str, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    grid: GridCheck = field(default_factory=GridCheck)
 
 
 # -- small readers -------------------------------------------------------------------------------
@@ -305,3 +308,15 @@ def logs_by_try(scenario: Scenario) -> dict[tuple[str, str, str, int, bool], str
         index = int(match["index"]) if match["index"] else -1
         found[(match["dag"], match["run"], match["task"], index, bool(match["trigger"]))] = text
     return found
+
+
+def green_grid(tries: list[tuple[str, str, str, int, str, int]], dag_id: str) -> Grid:
+    """The grid view of `dag_id` when every run the metadata database has is green: each run's
+    bar, and one cell per run and task (a mapped task's instances share one), all shown in
+    success's colour; sorted."""
+    runs = sorted({run_id for dag, run_id, *_ in tries if dag == dag_id})
+    cells = sorted({(run_id, task_id) for dag, run_id, task_id, *_ in tries if dag == dag_id})
+    return Grid(
+        runs=[(run_id, "success", True) for run_id in runs],
+        cells=[(run_id, task_id, "success", True) for run_id, task_id in cells],
+    )
