@@ -14,6 +14,9 @@ dags folder of links to the two real files of example_dags/ (not copies):
   unpaid and defers; the test pays it through the sandbox's admin API once the sensor's task
   instance is deferred with its trigger held by the triggerer; the triggerer sees the payment.
 
+On Airflow 3, before Airflow stops, chromium reads the React UI's grid view of both DAGs
+(grid_view.py): every run's bar and task cell must be shown, in success's colour.
+
 Then, with Airflow stopped, `dag.test()` in this process runs the same DAG file over the same
 seven intervals against the same sandbox (its data are fixed by the seed; the web shop's writes
 are dated today, outside the week), and every file of the scheduler's runs must have the
