@@ -24,6 +24,7 @@ help:
 	@echo "make test-floor  the test suite on Airflow 2.11, the oldest supported (in $(FLOOR_VENV))"
 	@echo "make test-ui   the Airflow 3 UI tests, with Debian's chromium (installed with apt-get)"
 	@echo "make test-packages  the Debian packages the tests use (chromium, postgresql, ...; apt-get)"
+	@echo "make ui-screenshot  retake the docs' pictures of the UI (connection form, grid view)"
 	@echo "make docs      build the documentation site into out/site (warnings are errors)"
 	@echo "make sandbox   start the local Minimax sandbox on 127.0.0.1:$(PORT) (SCALE=small|demo|bench)"
 	@echo "make reliability  the full reliability suite (faults, conflicts, lock-out, secrets)"
@@ -96,10 +97,14 @@ test-packages chromium:
 			$(DEBIAN_TEST_PACKAGES); \
 	fi
 
-# Retake docs/img/connection-form.png from the running UI.
+# Retake docs/img/connection-form.png from the running UI, and docs/img/grid-view.png from the
+# grid view of the week the scheduler test runs (a few minutes: a whole deployment; PostgreSQL).
+# Each picture is written only when its test passes.
 ui-screenshot: test-packages $(STAMP)
 	MINIMAX_UI_REQUIRED=1 MINIMAX_UPDATE_SCREENSHOT=1 $(BIN)/pytest tests/ui/test_connection_form.py \
 		-k offers_the_minimax_form
+	MINIMAX_UI_REQUIRED=1 MINIMAX_UPDATE_SCREENSHOT=1 $(BIN)/pytest \
+		tests/scheduler/test_under_the_scheduler.py -k grid_view
 
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict

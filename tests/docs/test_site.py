@@ -65,7 +65,8 @@ def test_the_site_builds_strictly_without_a_warning(tmp_path: Path) -> None:
     for page in nav_pages(config()["nav"]):
         built = site / ("index.html" if page == "index.md" else f"{page[:-3]}/index.html")
         assert built.exists(), f"{page} was not built"
-    assert (site / "img" / "connection-form.png").exists()
+    for picture in ("connection-form.png", "grid-view.png"):
+        assert (site / "img" / picture).exists(), picture
 
 
 def test_every_page_is_in_the_navigation_once() -> None:

@@ -35,7 +35,7 @@ from tests.airflow_processes import AirflowDeployment
 from tests.dagtools import AIRFLOW_3
 from tests.postgres import PostgresServer, airflow_connection_uri, parse_dsn
 from tests.redis_broker import RedisServer, redis_server  # noqa: F401 (a fixture)
-from tests.scheduler.test_under_the_scheduler import (
+from tests.scheduler.under_the_scheduler import (
     DAG_FILES,
     DAYS,
     EXAMPLE_DAGS,

@@ -1,7 +1,7 @@
 """The Minimax connection form in Airflow 3's React UI, driven by headless Chromium.
 
-The browser is Debian's `chromium` package (`make test-ui` installs it), driven by Playwright
-without its own browser download. Without /usr/bin/chromium these tests skip, unless
+The browser is Debian's `chromium` package, driven by Playwright without its own browser
+download (tests/ui/browser.py). Without /usr/bin/chromium these tests skip, unless
 MINIMAX_UI_REQUIRED=1 asks for them. MINIMAX_UPDATE_SCREENSHOT=1 also writes the screenshot to
 docs/img/connection-form.png.
 """
@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
-import shutil
-import struct
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,67 +20,36 @@ import pytest
 
 from airflow_provider_minimax.sandbox import Sandbox
 
+from .browser import (
+    chromium,
+    missing_browser,
+    new_page,
+    png_size,
+    skip_or_fail_without_browser,
+    update_screenshot,
+)
 from .conftest import ApiServer
 
-try:
-    from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
-except ImportError:  # a dev dependency: without it the browser tests skip like without Chromium
-    sync_playwright = None  # type: ignore[assignment]
+# Without playwright, missing_browser() says so and every test here skips before using these.
+with contextlib.suppress(ImportError):
+    from playwright.sync_api import Browser, Locator, Page, expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-# No sandbox: tests run as root in containers. Without the background-networking flags Chromium
-# waits on refused connections to Google's services where there is no internet.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1280, "height": 900}
-TIMEOUT_MS = 20_000
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "connection-form.png"
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SCREENSHOT = "connection-form.png"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    missing = None
-    if not CHROMIUM.exists():
-        missing = "run `make test-ui` (installs Debian's chromium)"
-    elif sync_playwright is None:
-        missing = "run `make test-ui` (installs playwright, the Python driver for Chromium)"
+    missing = missing_browser()
     if missing:
-        if os.environ.get("MINIMAX_UI_REQUIRED") == "1":
-            pytest.fail(f"MINIMAX_UI_REQUIRED=1 but no browser: {missing}")
-        pytest.skip(missing)
-    with sync_playwright() as playwright:
-        # Playwright gives each launch a new, empty profile directory of its own.
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True, timeout=30_000
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@contextlib.contextmanager
-def new_page(browser: Browser) -> Iterator[Page]:
-    page = browser.new_page(viewport=VIEWPORT)
-    page.set_default_timeout(TIMEOUT_MS)
-    expect.set_options(timeout=TIMEOUT_MS)
-    try:
-        yield page
-    finally:
-        page.close()
+        skip_or_fail_without_browser(missing)
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    with new_page(browser) as page:
+    with new_page(browser, VIEWPORT["width"], VIEWPORT["height"]) as page:
         yield page
 
 
@@ -113,13 +79,6 @@ def choose_minimax(page: Page, dialog: Locator, form: dict[str, Any], conn_id: s
 def open_extra_fields(dialog: Locator) -> None:
     """The form shows one section at a time: opening Extra Fields closes Standard Fields."""
     dialog.get_by_role("button", name="Extra Fields", exact=True).click()
-
-
-def png_size(path: Path) -> tuple[int, int]:
-    data = path.read_bytes()
-    assert data.startswith(PNG_SIGNATURE), f"{path} is not a PNG"
-    width, height = struct.unpack(">II", data[16:24])  # IHDR, the first chunk
-    return width, height
 
 
 def test_add_connection_offers_the_minimax_form(
@@ -161,14 +120,12 @@ def test_add_connection_offers_the_minimax_form(
     height = max(VIEWPORT["height"], math.ceil(box["y"] + box["height"]) + 32)
     page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
     page.evaluate("document.activeElement?.blur()")  # no focus ring in the picture
-    shot = tmp_path / "connection-form.png"
+    shot = tmp_path / SCREENSHOT
     page.screenshot(path=shot, animations="disabled")
 
     assert png_size(shot) == (VIEWPORT["width"], height)
     assert shot.stat().st_size > 30_000  # a blank or error page compresses to far less
-    if os.environ.get("MINIMAX_UPDATE_SCREENSHOT") == "1":
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shot, SCREENSHOT)
+    update_screenshot(shot, SCREENSHOT)
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +138,7 @@ def saved_from_the_form(
     """The sandbox's connection typed into the Add Connection form and saved; its ID."""
     conn = minimax_sandbox_server.connection
     conn_id = f"minimax_form_{uuid.uuid4().hex[:8]}"  # the metadata database outlives the test
-    with new_page(browser) as page:
+    with new_page(browser, VIEWPORT["width"], VIEWPORT["height"]) as page:
         dialog = open_add_connection(page, api_server.url)
         choose_minimax(page, dialog, minimax_form, conn_id)
         for name in ("host", "login", "password"):
