@@ -46,6 +46,7 @@ from tests.scheduler.under_the_scheduler import (
     TOKEN_LINE,
     data_files,
     no_task_failed,
+    parsed,
     reference_files,
     sandbox_stats,
 )
@@ -155,14 +156,6 @@ def workers_ready(deployment: AirflowDeployment) -> bool:
     )
 
 
-def dags_parsed(deployment: AirflowDeployment) -> bool:
-    errors = deployment.query("SELECT filename, stacktrace FROM import_error")
-    if errors:
-        deployment.fail(f"a DAG file did not import: {errors}")
-    found = {dag_id for (dag_id,) in deployment.query("SELECT dag_id FROM dag")}
-    return {EXPORT_DAG, LOCKOUT_DAG} <= found
-
-
 def runs_finished(deployment: AirflowDeployment) -> bool:
     # The lock-out run fails by design: only the export's tasks must not.
     no_task_failed_outside(deployment, LOCKOUT_DAG)
@@ -205,7 +198,9 @@ def run_scenario(
     deployment: AirflowDeployment, budget_dsn: str, machines: Path, recorded: Scenario
 ) -> None:
     deployment.wait_until(lambda: workers_ready(deployment), 180, "both Celery workers ready")
-    deployment.wait_until(lambda: dags_parsed(deployment), 180, "both DAGs parsed")
+    deployment.wait_until(
+        lambda: parsed(deployment, (EXPORT_DAG, LOCKOUT_DAG)), 180, "both DAGs parsed"
+    )
     started = time.monotonic()
     deployment.airflow("dags", "unpause", LOCKOUT_DAG)
     deployment.airflow("dags", "trigger", LOCKOUT_DAG)

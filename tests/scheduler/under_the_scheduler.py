@@ -198,12 +198,13 @@ def no_task_failed(deployment: AirflowDeployment) -> None:
         )
 
 
-def parsed(deployment: AirflowDeployment) -> bool:
+def parsed(deployment: AirflowDeployment, dag_ids: tuple[str, ...] = DAG_IDS) -> bool:
+    """Whether the DAG processor has stored these DAGs; fails at the first import error."""
     errors = deployment.query("SELECT filename, stacktrace FROM import_error")
     if errors:
         deployment.fail(f"a DAG file did not import: {errors}")
     found = {dag_id for (dag_id,) in deployment.query("SELECT dag_id FROM dag")}
-    return {EXPORT_DAG, WEBSHOP_DAG} <= found
+    return set(dag_ids) <= found
 
 
 def sensor_deferred(deployment: AirflowDeployment) -> list[tuple[Any, ...]]:
