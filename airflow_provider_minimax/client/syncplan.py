@@ -47,6 +47,11 @@ UPDATE_CALLS = 3
 _NEVER_COMPARED = frozenset({"RowVersion", "RecordDtModified"})
 
 
+class Unreadable(str):
+    """A record its source could not be read as (a line that is no JSON, a CSV row with more
+    cells than columns): the text says why, and the plan reports it invalid."""
+
+
 @dataclass
 class Decision:
     """One record of the source and what it needs: `create`, `update` (of `changes`),
@@ -168,6 +173,8 @@ def _checked_records(
 
 
 def _checked(resource: Resource, number: int, record: Any, fields: list[str]) -> Decision:
+    if isinstance(record, Unreadable):
+        return Decision(number, "invalid", errors=[str(record)])
     if not isinstance(record, Mapping):
         return Decision(
             number,

@@ -71,6 +71,7 @@ class SyncResult:
     outcomes: list[Outcome]
     calls: int
     seconds: float
+    stopped: MinimaxError | None = None  # what stopped the run before every record was sent
 
     def count(self, outcome: str) -> int:
         return sum(item.outcome == outcome for item in self.outcomes)
@@ -159,6 +160,7 @@ def run_sync(
         [outcomes[decision.number] for decision in plan.decisions],
         calls=client.stats.api_calls - calls_before,
         seconds=clock() - started,
+        stopped=stopped[0] if stopped else None,
     )
 
 
