@@ -24,7 +24,12 @@ from typing import Any
 
 from .client import MinimaxClient
 from .create import create_record
-from .errors import MinimaxAuthError, MinimaxError, MinimaxRateLimitError
+from .errors import (
+    MinimaxAmbiguousWriteError,
+    MinimaxAuthError,
+    MinimaxError,
+    MinimaxRateLimitError,
+)
 from .keyindex import calls_fit
 from .syncplan import Decision, SyncPlan
 from .update import update_record
@@ -115,8 +120,9 @@ def run_sync(
         try:
             return _write(client, plan, decision)
         except MinimaxError as error:
-            if _stops_the_run(error):
-                stopped.append(error)  # before the flag: whoever sees it finds the error
+            cause = _stopping(error)
+            if cause is not None:
+                stopped.append(cause)  # before the flag: whoever sees it finds the error
                 stop.set()
             return _failed(decision, error)
 
@@ -164,13 +170,12 @@ def run_sync(
     )
 
 
-def _stops_the_run(error: BaseException) -> bool:
-    """Whether every next call would meet this error too; a create that could not be read
-    back for a spent budget carries that refusal as its cause."""
-    cause = error.__cause__
-    return isinstance(error, (MinimaxAuthError, MinimaxRateLimitError)) or (
-        cause is not None and _stops_the_run(cause)
-    )
+def _stopping(error: BaseException | None) -> MinimaxError | None:
+    """The error every next call would meet too, if it is this one or its cause (a create
+    not read back for a spent budget carries that refusal as its cause)."""
+    if error is None or isinstance(error, (MinimaxAuthError, MinimaxRateLimitError)):
+        return error
+    return _stopping(error.__cause__)
 
 
 def _duplicate_of(first: Outcome) -> str:
@@ -239,7 +244,9 @@ def _failed(decision: Decision, error: MinimaxError) -> Outcome:
         status=error.status,
         server_message=error.server_message,
         fields=[problem.field for problem in error.field_errors if problem.field],
-        retry_may_help=error.retry_may_help,
+        # A create whose outcome is unclear is never sent blindly again; but a sync that runs
+        # again plans again and finds it exactly, so for the sync it is a failure a retry cures.
+        retry_may_help=error.retry_may_help or isinstance(error, MinimaxAmbiguousWriteError),
     )
 
 

@@ -8,7 +8,11 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_minimax.client import MinimaxCallBudgetError, MinimaxClient
+from airflow_provider_minimax.client import (
+    MinimaxBudgetExhaustedError,
+    MinimaxCallBudgetError,
+    MinimaxClient,
+)
 from airflow_provider_minimax.client.syncplan import plan_sync
 from airflow_provider_minimax.client.syncrun import Progress, run_sync
 from airflow_provider_minimax.sandbox import FaultRule, Sandbox
@@ -159,7 +163,9 @@ def test_a_spent_budget_stops_the_run_and_the_rest_is_reported_not_sent(
     # read back: either way not sent again. The rest are not sent at all.
     assert "API limit is spent" in (result.outcomes[3].error or "")
     assert all("Not sent: the run stopped after" in (o.error or "") for o in result.outcomes[4:])
-    assert all(o.retry_may_help is False for o in result.failures)
+    # Not sent for a spent budget: a retry minutes later cannot help (a deferral can).
+    assert all(o.retry_may_help is False for o in result.outcomes[4:])
+    assert isinstance(result.stopped, MinimaxBudgetExhaustedError)
     # (The sandbox counts a call as it finishes answering: the index's page may count or not.)
     assert len(minimax_sandbox.records(ORG, "customers")) in (40 + 3, 40 + 4)
 
