@@ -319,7 +319,8 @@ def _counts(outcomes: list[Outcome]) -> str:
 
 
 def _describe_plan(plan: SyncPlan) -> str:
-    found = f"the key index in {plan.pages} pages" if plan.index == "list" else plan.index
+    pages = f"{plan.pages} page{'' if plan.pages == 1 else 's'}"
+    found = f"the key index ({pages})" if plan.index == "list" else "one lookup a record"
     return f"{_counts_of_plan(plan)}; found by {found}; the writes take {plan.write_calls} calls"
 
 

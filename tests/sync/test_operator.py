@@ -92,6 +92,8 @@ def test_a_sync_keeps_every_outcome_and_fails_after_writing_both_files(
     failed = (tmp_path / "2025-11-20.failed.jsonl").read_text("utf-8").splitlines()
     assert failed == source.read_text("utf-8").splitlines()[4:6]
     assert not (tmp_path / "2025-11-20.plan.jsonl").exists()
+    # The misspelt field never reached Minimax, which would have ignored it without a word.
+    assert sandbox.stats()["ignored_properties"] == {}
 
 
 def test_within_max_failures_the_summary_is_the_xcom(
