@@ -32,6 +32,7 @@ help:
 	@echo "make bench-quick  the same at smaller sizes (under two minutes)"
 	@echo "make bench-sandbox  measure the sandbox serving a 1,000,000-row ledger (a few minutes)"
 	@echo "make bench-budget  the call ledger's cost per call and its exactness (a few minutes)"
+	@echo "make bench-sync  1,000 customer upserts at +50 ms: the sync against a create loop (~12 min)"
 	@echo "make clean     remove the virtual environment and caches"
 
 $(BIN)/python:
@@ -132,6 +133,10 @@ bench-sandbox: $(STAMP)
 # PostgreSQL as the tests run it (tests/postgres.py): needs Debian's postgresql package.
 bench-budget: test-packages $(STAMP)
 	$(BIN)/python benchmarks/budget_ledger.py
+
+.PHONY: bench-sync
+bench-sync: $(STAMP)
+	$(BIN)/python benchmarks/sync_benchmarks.py
 
 clean:
 	rm -rf $(VENV) $(FLOOR_VENV) out/site .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -109,6 +109,7 @@ def get_provider_info() -> dict[str, Any]:
                     "airflow_provider_minimax.operators.records",
                     "airflow_provider_minimax.operators.action",
                     "airflow_provider_minimax.operators.export",
+                    "airflow_provider_minimax.operators.sync",
                 ],
             }
         ],

@@ -51,6 +51,7 @@ from airflow_provider_minimax.client import (  # noqa: E402
 )
 from airflow_provider_minimax.sandbox.process import SandboxProcess  # noqa: E402
 from benchmarks.budget_race import exactness  # noqa: E402
+from benchmarks.reporting import publish  # noqa: E402
 from tests.postgres import PostgresServer  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
@@ -356,14 +357,8 @@ def main() -> int:
                 f"{name} ({time.perf_counter() - started:.0f} s): {json.dumps(results[name])}",
                 flush=True,
             )
-    results_dir = Path(args.results_dir)
-    results_dir.mkdir(parents=True, exist_ok=True)
     suffix = "" if size == "full" else f"-{size}"
-    out = results_dir / f"budget{suffix}-{datetime.date.today().isoformat()}.json"
-    out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nMachine: {results['machine']}, Python {results['python']}\n")
-    print(table(results))
-    print(f"\nresults: {out}")
+    publish(results, args.results_dir, f"budget{suffix}", table(results))
     exact = all(run["exact"] for done in results.get("exactness", {}).values() for run in done)
     return 0 if exact else 1
 

@@ -32,10 +32,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from airflow_provider_minimax.sandbox.auth import Credentials
-from airflow_provider_minimax.sandbox.process import SandboxProcess
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # benchmarks.reporting, when run as a script
+
+from airflow_provider_minimax.sandbox.auth import Credentials  # noqa: E402
+from airflow_provider_minimax.sandbox.process import SandboxProcess  # noqa: E402
+from benchmarks.reporting import publish  # noqa: E402
+
 RESULTS = Path(__file__).parent / "results"
 BENCH_ORG = 126
 RESOURCE = "journals/journal-entries"
@@ -383,14 +386,8 @@ def main() -> int:
             f"{name} ({time.perf_counter() - started:.0f} s): {json.dumps(results[name])}",
             flush=True,
         )
-    results_dir = Path(args.results_dir)
-    results_dir.mkdir(parents=True, exist_ok=True)
     label = "smoke" if args.smoke else "quick" if quick else "full"
-    out = results_dir / f"export-{label}-{datetime.date.today().isoformat()}.json"
-    out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nMachine: {results['machine']}, Python {results['python']}\n")
-    print(table(results))
-    print(f"\nresults: {out}")
+    publish(results, args.results_dir, f"export-{label}", table(results))
     return 0
 
 

@@ -50,6 +50,13 @@ class ClientAccess(Protocol):
     ) -> Iterator[Record]: ...
 
 
+def calls_left(client: ClientAccess) -> int | None:
+    """What this run's `max_calls` still allows (None: no cap): a plan checks it before its
+    first call, so that it never stops half-way for want of calls."""
+    cap = client.config.max_calls
+    return None if cap is None else cap - client.transport.stats.api_calls
+
+
 def format_filter(value: Any) -> str:
     """A filter value as the service reads it: dates as YYYY-MM-DD, date-times without offset."""
     if isinstance(value, datetime.datetime):

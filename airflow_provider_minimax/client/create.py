@@ -34,8 +34,15 @@ def create_record(
     *,
     match_on: str | Sequence[str] | None = None,
     organisation_id: int | str | None = None,
+    absent: bool = False,
 ) -> Record:
-    """MinimaxClient.create: see there."""
+    """MinimaxClient.create: see there.
+
+    `absent=True`: the caller has just proven by exact means (a complete list of the resource,
+    or find_record) that no record matches `match_on`, so the first lookup is not repeated. A
+    lost answer is still looked up exactly before the create is ever sent again: what was
+    absent before the POST proves nothing about what the POST did.
+    """
     resolved, org, path = client._where(resource, organisation_id)
     if not isinstance(payload, Mapping):
         raise MinimaxConfigurationError(
@@ -47,8 +54,12 @@ def create_record(
     if fields:  # refused before anything is written when no exact means can prove absence
         check_plan(resolved.resource, fields, payload)
     wanted = {name: payload[name] for name in fields}
+    if absent and not fields:
+        raise MinimaxConfigurationError(
+            "absent=True needs match_on: a lost answer could not be looked up without it."
+        )
     client._reachable(org)
-    if fields:
+    if fields and not absent:
         existing = find_record(
             client,
             resource,

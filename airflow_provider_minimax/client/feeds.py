@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from .access import calls_left
 from .client import MinimaxClient, Record
 from .errors import MinimaxCallBudgetError, MinimaxConfigurationError, MinimaxNotFoundError
 from .pagination import PageReader
@@ -194,13 +195,13 @@ def _plan(client: MinimaxClient, feed: Feed, reader: PageReader, *, per_record: 
         reader.remaining_pages,
         left.describe(),
     )
-    budget = client.config.max_calls
-    spent = client.stats.api_calls
-    if budget is not None and spent + calls > budget:
+    allowed = calls_left(client)
+    if allowed is not None and calls > allowed:
         raise MinimaxCallBudgetError(
             f"{'detail=True on ' if per_record else ''}{feed.path} would read "
             f"{first.total_rows} records{' one by one' if per_record else ''}: {calls} more API "
-            f"calls, and only {budget - spent} of this run's max_calls ({budget}) are left. "
+            f"calls, and only {allowed} of this run's max_calls ({client.config.max_calls}) are "
+            "left. "
             "Narrow the window or the filters, export without detail (or from a list that "
             "carries it, such as journals/journal-entries), or raise max_calls."
         )

@@ -26,11 +26,29 @@ _REFERENCE_KEYS = ("ID", "Name", "ResourceUrl")
 
 def checked_payload(resource: Resource, payload: Mapping[str, Any]) -> dict[str, Any]:
     """A create payload checked against the resource's body model (as given if it has none)."""
+    converted, refused = checked_fields(resource, payload)
+    if refused:
+        raise refused[0][1]
+    return converted
+
+
+def checked_fields(
+    resource: Resource, payload: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[tuple[str, MinimaxConfigurationError]]]:
+    """Every field of a payload checked on its own: (the fields that passed, converted; each
+    refused field with its refusal). A bulk write names all of a record's bad fields at once,
+    where one create stops at the first."""
     shape = shape_of(resource.name, "body") or shape_of(resource.name, "record")
     if shape is None:
-        return dict(payload)
-    converted: dict[str, Any] = checked(shape, payload, resource.name)
-    return converted
+        return dict(payload), []
+    converted: dict[str, Any] = {}
+    refused: list[tuple[str, MinimaxConfigurationError]] = []
+    for name, value in payload.items():
+        try:
+            converted.update(checked(shape, {name: value}, resource.name))
+        except MinimaxConfigurationError as error:
+            refused.append((str(name), error))
+    return converted, refused
 
 
 def checked(shape: Shape, values: Mapping[str, Any], resource: str, where: str = "") -> Any:

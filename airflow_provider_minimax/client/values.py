@@ -24,6 +24,22 @@ def same_value(expected: Any, actual: Any) -> bool:
     return bool(expected == actual)
 
 
+def same_fields(expected: Any, actual: Any) -> bool:
+    """same_value, into what a record nests: an object by the fields `expected` gives (a stored
+    document row carries its own ID and RowVersion besides), a list item by item."""
+    if isinstance(expected, Mapping) and "ID" not in expected:
+        return isinstance(actual, Mapping) and all(
+            same_fields(value, actual.get(name)) for name, value in expected.items()
+        )
+    if isinstance(expected, (list, tuple)):
+        return (
+            isinstance(actual, (list, tuple))
+            and len(expected) == len(actual)
+            and all(same_fields(e, a) for e, a in zip(expected, actual, strict=True))
+        )
+    return same_value(expected, actual)
+
+
 def unmet(record: Mapping[str, Any], expect: Mapping[str, Any]) -> list[str]:
     """What `record` lacks of `expect` (field -> value, or a list of accepted values).
 

@@ -32,7 +32,7 @@ def parse_mapping(value: Any, field: str, *, allow_none: bool = False) -> dict[s
     if isinstance(value, Mapping):
         return dict(value)
     if isinstance(value, (str, bytes)):
-        parsed = _parse_text(value, field)
+        parsed = parse_text(value, field)
         if isinstance(parsed, Mapping):
             return dict(parsed)
         raise AirflowFailException(
@@ -51,7 +51,7 @@ def parse_list(value: Any, field: str) -> list[str] | None:
     if isinstance(value, str):
         text = value.strip()
         if text.startswith("["):
-            value = _parse_text(text, field)
+            value = parse_text(text, field)
         else:
             return [part.strip() for part in text.split(",") if part.strip()]
     if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
@@ -59,7 +59,8 @@ def parse_list(value: Any, field: str) -> list[str] | None:
     raise AirflowFailException(f"{field} must be a name or a list of names, not {value!r}.")
 
 
-def _parse_text(value: str | bytes, field: str) -> Any:
+def parse_text(value: str | bytes, field: str) -> Any:
+    """JSON text, or the Python literal Jinja renders a value pulled from XCom as."""
     text = value.decode() if isinstance(value, bytes) else value
     try:
         return json.loads(text)

@@ -215,6 +215,29 @@ def test_export_operator_writes_the_customers_csv(
     assert (manifest["mode"], manifest["rows"], manifest["format"]) == ("full", len(stored), "csv")
 
 
+def test_sync_operator_upserts_the_shop_file(
+    run_dag: Any, minimax_sandbox: Sandbox, data_root: Path
+) -> None:
+    shop = data_root / "shop"
+    shop.mkdir(parents=True)
+    customers = [
+        {"Code": "00001", "Name": "Javor Marketing d.o.o.", "City": "Koper"},
+        {"Code": "WEB-9", "Name": "Pekarna Kruh d.o.o.", "City": "Ptuj"},
+    ]
+    text = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in customers)
+    (shop / "customers.jsonl").write_text(text, "utf-8")
+    dag_run = run_dag("operators-sync")
+    all_succeeded(dag_run, "customers")
+    summary = xcoms(dag_run)["customers"]
+    assert summary["outcomes"] == {"created": 1, "updated": 1}
+    stored = sandbox_records(minimax_sandbox, "customers")
+    assert one(stored, Code="00001")["City"] == "Koper"
+    assert summary["ids"]["WEB-9"] == one(stored, Code="WEB-9")["CustomerId"]
+    results = (shop / "customers.results.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(line)["outcome"] for line in results] == ["updated", "created"]
+    assert (shop / "customers.failed.jsonl").read_bytes() == b""
+
+
 @pytest.fixture
 def payment_after_first_look(minimax_sandbox: Sandbox) -> Iterator[dict[str, Any]]:
     """Invoice 919 of 2025 (unpaid in the sandbox) is paid once the sensor has looked at it."""

@@ -18,6 +18,7 @@ from airflow_provider_minimax.operators.records import (
     MinimaxGetOperator,
     MinimaxUpdateOperator,
 )
+from airflow_provider_minimax.operators.sync import MinimaxSyncOperator
 from airflow_provider_minimax.sandbox import Sandbox
 from airflow_provider_minimax.sensors.record import MinimaxRecordSensor
 from tests.logtools import operator_logs
@@ -101,6 +102,7 @@ CLASSES = [
     MinimaxDeleteOperator,
     MinimaxActionOperator,
     MinimaxRecordSensor,
+    MinimaxSyncOperator,
 ]
 
 
