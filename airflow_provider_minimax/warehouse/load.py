@@ -27,6 +27,7 @@ from typing import Any
 from .columns import LOADED_AT, ORGANISATION, TableDesign
 from .dialects import Dialect
 from .staging import STAGE_ROW, Batch, Progress, create_stage_sql, stage_rows, stage_table
+from .table import transaction
 
 
 @dataclass(frozen=True)
@@ -160,8 +161,7 @@ def load(
     one transaction; committed only when all of it succeeded, else rolled back."""
     sql = _Sql(dialect, table, design)
     at = dialect.adapters.get("timestamp", lambda value: value)(loaded_at)
-    cursor = connection.cursor()
-    try:
+    with transaction(connection) as cursor:
         if dialect.name == "sqlite":  # its driver would begin only at the first INSERT
             cursor.execute("BEGIN")
         for statement in create_stage_sql(dialect, design):
@@ -187,12 +187,6 @@ def load(
             deleted = cursor.rowcount
         if dialect.name != "postgresql":  # PostgreSQL drops it at the commit (ON COMMIT DROP)
             cursor.execute(f"DROP TABLE {sql.stage}")
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
-    finally:
-        cursor.close()
     return LoadResult(rows, records, inserted, updated, records - inserted - updated, deleted)
 
 

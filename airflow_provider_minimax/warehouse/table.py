@@ -10,6 +10,8 @@ table, or an empty column, changes no row.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,14 +97,22 @@ def ensure_table(
     return TableState(created=False, added=tuple(column.name for column in missing))
 
 
-def _run(connection: Any, statements: list[str]) -> None:
+@contextlib.contextmanager
+def transaction(connection: Any) -> Iterator[Any]:
+    """A cursor whose statements are committed together when the block ends, or rolled back
+    together when it raises."""
     cursor = connection.cursor()
     try:
-        for statement in statements:
-            cursor.execute(statement)
+        yield cursor
         connection.commit()
     except BaseException:
         connection.rollback()
         raise
     finally:
         cursor.close()
+
+
+def _run(connection: Any, statements: list[str]) -> None:
+    with transaction(connection) as cursor:
+        for statement in statements:
+            cursor.execute(statement)
