@@ -20,6 +20,7 @@ from airflow_provider_minimax.operators.records import (
 )
 from airflow_provider_minimax.sandbox import Sandbox
 from airflow_provider_minimax.sensors.record import MinimaxRecordSensor
+from airflow_provider_minimax.transfers.minimax_to_sql import MinimaxToSqlOperator
 from tests.logtools import operator_logs
 
 # Each line ends with what is left of the organisation's budget (operators/_base.py).
@@ -101,6 +102,7 @@ CLASSES = [
     MinimaxDeleteOperator,
     MinimaxActionOperator,
     MinimaxRecordSensor,
+    MinimaxToSqlOperator,
 ]
 
 
