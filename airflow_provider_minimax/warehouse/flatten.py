@@ -1,10 +1,12 @@
 """A Minimax row as a table row: one value per staged column, each of its column's kind.
 
-Values are first made to fit the vendor's model as the CSV and Parquet exports make them
-(exports/conform.py: numeric text to an exact Decimal, a number in a text field to text), then
-taken apart by column: a reference's ID and Name, days and moments read from the service's
-`YYYY-MM-DDTHH:MM:SS`, document rows as JSON text. The values are Python's (int, Decimal, bool,
-date, datetime, str); each dialect writes them its own way (dialects.py, staging.py).
+Each value is made to fit the vendor's model as the CSV and Parquet exports make it
+(exports/conform.py's converters: numeric text to an exact Decimal, a number in a text field to
+text), then taken as its column needs it: a reference's ID and Name, days and moments read from
+the service's `YYYY-MM-DDTHH:MM:SS`, document rows as JSON text. The values are Python's (int,
+Decimal, bool, date, datetime, str); each dialect writes them its own way (dialects.py,
+staging.py). A reader per column is compiled once per load: a load converts every value of
+every row, so the common case (a value already of its type) takes a test or two.
 
 A value its column cannot hold fails the load at once, naming the record and the field (no
 retry reads another value): a day that carries a time of day would otherwise lose it.
@@ -18,12 +20,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from airflow_provider_minimax.client.errors import MinimaxError
-from airflow_provider_minimax.exports.conform import Conformer
+from airflow_provider_minimax.exports.conform import ValueRefused, converter, refusal
 from airflow_provider_minimax.exports.formats import json_default
 
 from .columns import ORGANISATION, Column, TableDesign
 
 Reader = Callable[[Mapping[str, Any]], Any]
+_REFERENCE = {"ID": "int", "Name": "text", "ResourceUrl": "text"}
 
 
 class WarehouseValueError(MinimaxError):
@@ -32,72 +35,83 @@ class WarehouseValueError(MinimaxError):
     retry_may_help = False  # the record holds the same value on the next read
 
 
-class _Refused(Exception):
-    pass
-
-
 # JSON columns write amounts as the JSON export does: exact (formats.json_default).
 _encode_json = json.JSONEncoder(
     ensure_ascii=False, separators=(",", ":"), default=json_default
 ).encode
 
 
-def as_day(value: Any) -> datetime.date:
+def as_day(value: Any, field: str) -> datetime.date:
     """`2025-11-20` or `2025-11-20T00:00:00` as a date; a time of day is refused."""
     if isinstance(value, datetime.datetime):
         value = value.isoformat()
     if isinstance(value, datetime.date):
         return value
     if not isinstance(value, str) or value[10:] not in ("", "T00:00:00", "T00:00:00.000"):
-        raise _Refused("a day (YYYY-MM-DD, at midnight)")
+        raise ValueRefused(field, "a day (YYYY-MM-DD, at midnight)", value)
     try:
         return datetime.date.fromisoformat(value[:10])
     except ValueError:
-        raise _Refused("a day (YYYY-MM-DD)") from None
+        raise ValueRefused(field, "a day (YYYY-MM-DD)", value) from None
 
 
-def as_moment(value: Any) -> datetime.datetime:
+def as_moment(value: Any, field: str) -> datetime.datetime:
     """`2025-11-20T13:10:52` as a datetime, local time without an offset, as Minimax writes it."""
     if isinstance(value, datetime.datetime):
         return value
     try:
         return datetime.datetime.fromisoformat(value)
     except (TypeError, ValueError):
-        raise _Refused("a date and time (YYYY-MM-DDTHH:MM:SS)") from None
+        raise ValueRefused(field, "a date and time (YYYY-MM-DDTHH:MM:SS)", value) from None
 
 
-def _json(value: Any) -> str:
+def _as_json(value: Any, field: str) -> str:
     return _encode_json(value)
 
 
-_CONVERT: dict[str, Callable[[Any], Any]] = {"date": as_day, "timestamp": as_moment, "json": _json}
+_AFTER: dict[str, Callable[[Any, str], Any]] = {
+    "date": as_day,
+    "timestamp": as_moment,
+    "json": _as_json,
+}
 
 
-def _reader(column: Column) -> Reader:
-    """How a row's value of `column` is read; the common cases in as few steps as can be."""
+def _reader(design: TableDesign, column: Column) -> Reader:
+    """How a row's value of `column` is read: the model's conversion, then the column's."""
     field, sub = column.field, column.sub
-    convert = _CONVERT.get(column.kind)
     if field is None:
         return lambda row: None
-    if sub is None and convert is None:
-        return lambda row: row.get(field)
+    kind = design.shape[field]
+    after = _AFTER.get(column.kind)
     if sub is None:
-        assert convert is not None
+        convert = converter(kind)
 
-        def converted(row: Mapping[str, Any]) -> Any:
+        def value_of(row: Mapping[str, Any]) -> Any:
             value = row.get(field)
-            return None if value is None else convert(value)
+            if value is None:
+                return None
+            value = convert(value, field)
+            return value if after is None else after(value, field)
 
-        return converted
+        return value_of
+    convert = converter(_REFERENCE[sub] if kind == "ref" else kind["object"][sub])
+    what = "a reference {ID, Name, ResourceUrl}" if kind == "ref" else "an object"
+    name = f"{field}.{sub}"
 
-    def inner(row: Mapping[str, Any]) -> Any:
+    def part_of(row: Mapping[str, Any]) -> Any:
         value = row.get(field)
         if value is None:
             return None
-        value = value.get(sub)
-        return value if value is None or convert is None else convert(value)
+        try:
+            value = value.get(sub)
+        except AttributeError:  # not an object: text, a number, a list
+            raise ValueRefused(field, what, value) from None
+        if value is None:
+            return None
+        value = convert(value, name)
+        return value if after is None else after(value, name)
 
-    return inner
+    return part_of
 
 
 class Flattener:
@@ -105,30 +119,19 @@ class Flattener:
 
     def __init__(self, design: TableDesign, organisation_id: int) -> None:
         self.design = design
-        self._conform = Conformer(design.shape)
+
+        def organisation(row: Mapping[str, Any]) -> int:
+            return organisation_id
+
         self._readers = [
-            (
-                column,
-                (lambda row: organisation_id) if column.name == ORGANISATION else _reader(column),
-            )
+            organisation if column.name == ORGANISATION else _reader(design, column)
             for column in design.staged
         ]
 
     def __call__(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
-        conformed = self._conform(row)
         try:
-            return tuple(read(conformed) for _, read in self._readers)
-        except _Refused:
-            pass
-        # Again, slowly, to say which column (the fast path above does not track it).
-        for column, read in self._readers:
-            try:
-                read(conformed)
-            except _Refused as refused:
-                raise WarehouseValueError(
-                    f"Record {self.design.id_field} {row.get(self.design.id_field)}: field "
-                    f"{column.field} holds {row.get(column.field or '')!r}, which is not "
-                    f"{refused.args[0]}, as column {column.name} ({column.kind}) needs. Correct "
-                    "the record in Minimax, or leave the field out (fields=...)."
-                ) from None
-        raise AssertionError("unreachable: a refusal the second reading did not repeat")
+            return tuple([read(row) for read in self._readers])
+        except ValueRefused as refused:
+            raise WarehouseValueError(
+                refusal(row, self.design.id_field, refused, "or leave the field out")
+            ) from None

@@ -107,6 +107,9 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _text(value: str) -> str:
+    # Most text holds nothing COPY reads as syntax: tab, newline and CR are not printable.
+    if value.isprintable() and "\\" not in value:
+        return value
     return value.translate(_ESCAPES)
 
 

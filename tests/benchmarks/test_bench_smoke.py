@@ -33,3 +33,18 @@ def test_sandbox_capacity_benchmark_runs(tmp_path: Path) -> None:
     )  # fmt: skip
     assert "rows/s" in done.stdout, done.stdout + done.stderr
     assert list(tmp_path.glob("sandbox-capacity-*.json"))
+
+
+def test_sql_load_benchmark_runs_and_reports(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/sql_load.py"), "--smoke",
+         "--results-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    [result_file] = tmp_path.glob("sql-load-smoke-*.json")
+    results = json.loads(result_file.read_text())
+    assert results["load"]["rows"] == results["end_to_end"]["rows"] == 3000
+    assert results["load"]["ratio_vs_plain"] > 0
+    assert set(results["memory"]["peak_rss_mb"]) == {"2000", "4000"}
+    assert "| peak RSS of the loading process" in done.stdout
