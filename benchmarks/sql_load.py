@@ -64,9 +64,14 @@ def sandbox(rows: int) -> Iterator[Any]:
         yield process
 
 
+# A million rows are a thousand pages: more than the 900 calls a day the default policy
+# leaves a task (docs/budget.md). The bench organisation is the sandbox's own: no limit.
+UNLIMITED = {"daily_budget": 10_000_000, "monthly_budget": 10_000_000, "reserve": 0}
+
+
 def minimax_connection(process: Any) -> str:
     connection = process.connection
-    connection["extra"]["organisation_id"] = BENCH_ORG
+    connection["extra"].update(organisation_id=BENCH_ORG, **UNLIMITED)
     return json.dumps(connection)
 
 
@@ -144,7 +149,11 @@ def plain_copy(dsn: str, pages: list[bytes]) -> int:
     """What a user writes by hand: decode each page, pick the fields, COPY, commit."""
 
     def text(value: Any) -> str:
-        return "\\N" if value is None else str(value).translate(ESCAPES)
+        if value is None:
+            return "\\N"
+        value = str(value)
+        # escaped only where COPY would read syntax, as ours does: the same work, no handicap
+        return value if value.isprintable() and "\\" not in value else value.translate(ESCAPES)
 
     connection = psycopg2.connect(dsn)
     rows = 0

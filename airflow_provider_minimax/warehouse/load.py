@@ -48,8 +48,13 @@ class LoadResult:
 class _Sql:
     """The statements of one load, spelled for its dialect."""
 
-    def __init__(self, dialect: Dialect, table: str, design: TableDesign) -> None:
+    def __init__(
+        self, dialect: Dialect, table: str, design: TableDesign, *, twice: bool = True
+    ) -> None:
         self.dialect, self.design = dialect, design
+        # Whether a record may stand twice in the stage: each then needs its last row picked,
+        # which costs PostgreSQL a sort of every staged row; without, they are taken as staged.
+        self.twice = twice
         q = dialect.quote
         self.target = dialect.table(table)
         self.stage = stage_table(dialect)
@@ -74,6 +79,8 @@ class _Sql:
 
     def _last(self, alias: str) -> str:
         """The record's last staged row: no later one with its ID."""
+        if not self.twice:
+            return "1 = 1"
         row = self.dialect.quote(STAGE_ROW)
         return (
             f"NOT EXISTS (SELECT 1 FROM {self.stage} AS later WHERE later.{self.id} = "
@@ -84,18 +91,20 @@ class _Sql:
         """PostgreSQL and SQLite: one INSERT … ON CONFLICT DO UPDATE … WHERE."""
         columns = ", ".join([*self.staged, self.dialect.quote(LOADED_AT)])
         chosen = ", ".join(f"s.{name}" for name in self.staged)
-        if self.dialect.name == "postgresql":
+        if self.dialect.name == "postgresql" and not self.twice:
+            source = f"SELECT {chosen}, {self.p} FROM {self.stage} AS s"
+        elif self.dialect.name == "postgresql":
             source = (
                 f"SELECT DISTINCT ON ({self.key}) {chosen}, {self.p} FROM {self.stage} AS s "
                 f"ORDER BY {self.key}, s.{self.dialect.quote(STAGE_ROW)} DESC"
             )
-            stored = ", ".join(f"t.{name}" for name in self.compared)
-            incoming = ", ".join(f"EXCLUDED.{name}" for name in self.compared)
-            differs = f"ROW({stored}) IS DISTINCT FROM ROW({incoming})"
         else:  # SQLite: its SELECT needs a WHERE before ON CONFLICT (its parser's rule) anyway
             source = f"SELECT {chosen}, {self.p} FROM {self.stage} AS s WHERE {self._last('s')}"
-            stored = ", ".join(f"t.{name}" for name in self.compared)
-            incoming = ", ".join(f"excluded.{name}" for name in self.compared)
+        stored = ", ".join(f"t.{name}" for name in self.compared)
+        incoming = ", ".join(f"EXCLUDED.{name}" for name in self.compared)
+        if self.dialect.name == "postgresql":
+            differs = f"ROW({stored}) IS DISTINCT FROM ROW({incoming})"
+        else:
             differs = f"({stored}) IS NOT ({incoming})"
         updates = ", ".join(
             f"{name} = EXCLUDED.{name}" for name in [*self.compared, self.dialect.quote(LOADED_AT)]
@@ -170,6 +179,7 @@ def load(
         if dialect.name == "postgresql":  # a temporary table has no statistics of its own
             cursor.execute(f"ANALYZE {sql.stage}")
         records = _scalar(cursor, sql.records())
+        sql.twice = records != rows
         before = _scalar(cursor, sql.count(), organisation_id)
         if dialect.name == "ansi":
             cursor.execute(sql.replaced())
