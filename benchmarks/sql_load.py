@@ -253,13 +253,16 @@ def end_to_end_section(server: PostgresServer, rows: int) -> dict[str, Any]:
     }
 
 
+# The peak is the kernel's VmHWM of the probe's own memory: getrusage's ru_maxrss would keep
+# the benchmark process's peak across the fork and exec (a gigabyte of pages after "load").
 MEMORY_PROBE = """
-import json, os, resource, sys
+import json, sys
 sys.path.insert(0, {root!r})
 from benchmarks.sql_load import operator_end_to_end
 report = operator_end_to_end({minimax!r}, {warehouse!r})
-print(json.dumps({{"rows": report["rows"],
-                   "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+with open("/proc/self/status") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+print(json.dumps({{"rows": report["rows"], "max_rss_mb": peak / 1024}}))
 """
 
 
@@ -359,6 +362,8 @@ def main() -> int:
     results_dir = Path(args.results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
     out = results_dir / f"sql-load-{label}-{datetime.date.today().isoformat()}.json"
+    if out.exists():  # the sections not run now are kept from an earlier run of the same day
+        results = {**json.loads(out.read_text()), **results}
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nMachine: {results['machine']}, Python {results['python']}, "
           f"PostgreSQL {results['postgresql']}\n")  # fmt: skip
