@@ -20,7 +20,6 @@ Results: a Markdown table on stdout and benchmarks/results/sql-load-<label>-<dat
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import decimal
 import io
@@ -45,9 +44,9 @@ import requests  # noqa: E402
 
 from airflow_provider_minimax.sandbox.auth import Credentials  # noqa: E402
 from airflow_provider_minimax.sandbox.process import SandboxProcess  # noqa: E402
+from benchmarks.common import arguments, memory_row, verdict  # noqa: E402
 from tests.postgres import PostgresServer, airflow_connection_uri  # noqa: E402
 
-RESULTS = Path(__file__).parent / "results"
 BENCH_ORG = 126
 RESOURCE = "journals/journal-entries"
 YEAR = ("2025-01-01", "2025-12-31")
@@ -290,9 +289,6 @@ def memory_section(server: PostgresServer, sizes: list[int]) -> dict[str, Any]:
 def table(results: dict[str, Any]) -> str:
     lines = ["| measure | ours | baseline | ratio | goal |", "|---|---|---|---|---|"]
 
-    def verdict(met: bool) -> str:
-        return "met" if met else "**missed**"
-
     if "load" in results:
         load = results["load"]
         m = load["median_rows_per_s"]
@@ -312,24 +308,14 @@ def table(results: dict[str, Any]) -> str:
             f"(rows/s) | {e['rows_per_s']:,} ({e['seconds']} s, {e['api_calls']} calls) | | | |"
         )
     if "memory" in results:
-        mem = results["memory"]
-        peaks = ", ".join(f"{int(k):,}: {v} MB" for k, v in mem["peak_rss_mb"].items())
-        lines.append(
-            f"| peak RSS of the loading process ({peaks}) | +{mem['growth_mb']} MB | | "
-            f"| <= 30 MB growth {verdict(mem['growth_mb'] <= 30)} |"
-        )
+        lines.append(memory_row(results["memory"], "loading"))
     return "\n".join(lines)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="100,000 rows, about a minute")
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes: does it still run?")
-    parser.add_argument("--results-dir", default=str(RESULTS), help="where the JSON goes")
-    parser.add_argument("--sections", default="load,end_to_end,memory")
-    args = parser.parse_args()
-    os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="minimax-bench-airflow-"))
-    os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+    args = arguments(
+        __doc__.split("\n\n")[0], "load,end_to_end,memory", "100,000 rows, a few minutes"
+    )
     os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="minimax-bench-cache-"))
     label = "smoke" if args.smoke else "quick" if args.quick else "full"
     sizes = {
