@@ -78,8 +78,6 @@ def minimax_ledger_to_postgres() -> None:
             resource=resource,
             sql_conn_id=CONN_ID,
             table=f"{SCHEMA}.{table}" if SCHEMA else table,
-            # Two organisations' first loads may both create the table: the later one's
-            # retry finds it made.
             retries=2,
             **options,
         ).expand(organisation_ids=reached)

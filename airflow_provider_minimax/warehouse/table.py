@@ -69,8 +69,15 @@ def ensure_table(
     """Create the table when missing; else check (or, with `add_columns`, add) its columns."""
     present = existing_columns(connection, dialect, table)
     if present is None:
-        _run(connection, [create_table_sql(dialect, table, design)])
-        return TableState(created=True)
+        try:
+            _run(connection, [create_table_sql(dialect, table, design)])
+            return TableState(created=True)
+        except Exception:
+            # Another task made it meanwhile (two organisations' first loads, mapped): PostgreSQL
+            # refuses the second CREATE even with IF NOT EXISTS when both run at once.
+            present = existing_columns(connection, dialect, table)
+            if present is None:
+                raise
     missing = [column for column in design.columns if column.name not in present]
     if not missing:
         return TableState(created=False)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_minimax.warehouse.columns import design_table
+from airflow_provider_minimax.warehouse.dialects import dialect_for
 from airflow_provider_minimax.warehouse.flatten import Flattener
 from airflow_provider_minimax.warehouse.table import TableColumnsError, ensure_table
 from tests.warehouse.conftest import LEDGER, LOADED, Database, entries
@@ -199,3 +200,23 @@ def test_a_missing_table_is_created_once(database: Database) -> None:
     again = ensure_table(connection, database.dialect, "narrow", design, add_columns=False)
     assert not again.created and again.added == ()
     connection.close()
+
+
+def test_a_table_another_task_made_meanwhile_is_taken_as_it_is(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two mapped tasks' first loads: both found no table, the other created it first; this
+    one's CREATE fails, and the table it finds is checked and used."""
+    from airflow_provider_minimax.warehouse import table as tables
+
+    design = design_table(LEDGER, full_records=False, fields=None)
+    connection = database.connect()
+    ensure_table(connection, database.dialect, "ledger", design, add_columns=False)
+    probes = iter([None])
+    real = tables.existing_columns
+    monkeypatch.setattr(tables, "existing_columns", lambda *args: next(probes, None) or real(*args))
+    ansi = dialect_for("other", placeholder=database.dialect.placeholder)  # no IF NOT EXISTS
+    state = tables.ensure_table(connection, ansi, "ledger", design, add_columns=False)
+    assert not state.created and state.added == ()
+    connection.close()
+    assert database.load(entries(2)).inserted == 2
