@@ -33,6 +33,7 @@ help:
 	@echo "make bench-sandbox  measure the sandbox serving a 1,000,000-row ledger (a few minutes)"
 	@echo "make bench-budget  the call ledger's cost per call and its exactness (a few minutes)"
 	@echo "make bench-sync  1,000 customer upserts at +50 ms: the sync against a create loop (~12 min)"
+	@echo "make bench-sql  1,000,000 ledger rows into PostgreSQL by the SQL transfer vs a plain COPY"
 	@echo "make clean     remove the virtual environment and caches"
 
 $(BIN)/python:
@@ -137,6 +138,11 @@ bench-budget: test-packages $(STAMP)
 .PHONY: bench-sync
 bench-sync: $(STAMP)
 	$(BIN)/python benchmarks/sync_benchmarks.py
+# The SQL transfer's load path against a plain psycopg2 COPY, and its memory (PostgreSQL as the
+# tests run it: Debian's postgresql package). `--quick` for 100,000 rows.
+.PHONY: bench-sql
+bench-sql: test-packages $(STAMP)
+	$(BIN)/python benchmarks/sql_load.py
 
 clean:
 	rm -rf $(VENV) $(FLOOR_VENV) out/site .mypy_cache .ruff_cache .pytest_cache .hypothesis

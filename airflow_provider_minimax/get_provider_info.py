@@ -113,6 +113,15 @@ def get_provider_info() -> dict[str, Any]:
                 ],
             }
         ],
+        # Airflow's convention for <Source>To<Target>Operator (as common-sql's own providers
+        # list theirs): Minimax rows into any database of the Common SQL integration.
+        "transfers": [
+            {
+                "source-integration-name": "Minimax",
+                "target-integration-name": "Common SQL",
+                "python-module": "airflow_provider_minimax.transfers.minimax_to_sql",
+            }
+        ],
         "sensors": [
             {
                 "integration-name": "Minimax",

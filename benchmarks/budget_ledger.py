@@ -51,7 +51,7 @@ from airflow_provider_minimax.client import (  # noqa: E402
 )
 from airflow_provider_minimax.sandbox.process import SandboxProcess  # noqa: E402
 from benchmarks.budget_race import exactness  # noqa: E402
-from benchmarks.reporting import publish  # noqa: E402
+from benchmarks.common import publish  # noqa: E402
 from tests.postgres import PostgresServer  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"

@@ -17,7 +17,6 @@ Results: a table on stdout and benchmarks/results/export-<date>.json.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import hashlib
 import json
@@ -33,13 +32,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # benchmarks.reporting, when run as a script
+sys.path.insert(0, str(ROOT))  # this checkout's benchmarks package, run as a script too
 
 from airflow_provider_minimax.sandbox.auth import Credentials  # noqa: E402
 from airflow_provider_minimax.sandbox.process import SandboxProcess  # noqa: E402
-from benchmarks.reporting import publish  # noqa: E402
+from benchmarks.common import arguments, memory_row, publish, verdict  # noqa: E402
 
-RESULTS = Path(__file__).parent / "results"
 BENCH_ORG = 126
 RESOURCE = "journals/journal-entries"
 YEAR = (
@@ -287,9 +285,6 @@ def table(results: dict[str, Any]) -> str:
     """The figures as a Markdown table: measure, ours, baseline, ratio, goal and verdict."""
     lines = ["| measure | ours | baseline | ratio | goal |", "|---|---|---|---|---|"]
 
-    def verdict(met: bool) -> str:
-        return "met" if met else "**missed**"
-
     if "throughput" in results:
         t = results["throughput"]
         m = t["median_rows_per_s"]
@@ -321,12 +316,7 @@ def table(results: dict[str, Any]) -> str:
             f"| HttpHook {sec['http_hook']:.2f} | {lat['median_speedup_vs_http_hook']:.2f}x | |"
         )
     if "memory" in results:
-        mem = results["memory"]
-        peaks = ", ".join(f"{int(k):,}: {v} MB" for k, v in mem["peak_rss_mb"].items())
-        lines.append(
-            f"| peak RSS of the exporting process ({peaks}) | +{mem['growth_mb']} MB | | "
-            f"| <= 30 MB growth {verdict(mem['growth_mb'] <= 30)} |"
-        )
+        lines.append(memory_row(results["memory"], "exporting"))
     if "calls" in results:
         c = results["calls"]
         lines.append(
@@ -344,14 +334,11 @@ def table(results: dict[str, Any]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="smaller sizes, under a minute")
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes: does it still run?")
-    parser.add_argument("--results-dir", default=str(RESULTS), help="where the JSON goes")
-    parser.add_argument("--sections", default="throughput,latency,memory,calls,parse")
-    args = parser.parse_args()
-    os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="minimax-bench-airflow-"))
-    os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+    args = arguments(
+        __doc__.split("\n\n")[0],
+        "throughput,latency,memory,calls,parse",
+        "smaller sizes, under a minute",
+    )
     quick = args.quick
     wanted = args.sections.split(",")
     # Import Airflow and the operator once up front: a task's interpreter has it loaded already.

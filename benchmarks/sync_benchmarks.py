@@ -37,10 +37,10 @@ from typing import Any
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # benchmarks.reporting, when run as a script
+sys.path.insert(0, str(ROOT))  # this checkout's benchmarks package, run as a script too
 
 from airflow_provider_minimax.sandbox.process import SandboxProcess  # noqa: E402
-from benchmarks.reporting import publish  # noqa: E402
+from benchmarks.common import publish  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
 ORG = 123

@@ -32,8 +32,8 @@ class ExportValueError(MinimaxError):
     retry_may_help = False  # the record holds the same value on the next read
 
 
-class _Refused(Exception):
-    pass
+class ValueRefused(Exception):
+    """A converter's refusal: its args are (field, kind or what was wanted, value)."""
 
 
 class Conformer:
@@ -46,17 +46,21 @@ class Conformer:
     def __call__(self, row: Mapping[str, Any]) -> dict[str, Any]:
         try:
             return _apply(self._fields, row, "")
-        except _Refused as refused:
-            field, kind, value = refused.args
-            record = (
-                f"Record {self._id_field} {row.get(self._id_field)}" if self._id_field else "A row"
-            )
+        except ValueRefused as refused:
             raise ExportValueError(
-                f"{record}: field {field} holds {value!r}, which is not "
-                f"{WORDS.get(kind, kind)} as the vendor's model types that column, and cannot "
-                "be converted to it. Correct the record in Minimax, export it as JSONL, or "
-                "leave the field out (fields=...)."
+                refusal(row, self._id_field, refused, "export it as JSONL, or leave the field out")
             ) from None
+
+
+def refusal(row: Mapping[str, Any], id_field: str | None, refused: ValueRefused, do: str) -> str:
+    """What a refused value's error says: the record, the field, the value, what to do."""
+    field, kind, value = refused.args
+    record = f"Record {id_field} {row.get(id_field)}" if id_field else "A row"
+    return (
+        f"{record}: field {field} holds {value!r}, which is not {WORDS.get(kind, kind)} as "
+        f"the vendor's model types that column, and cannot be converted to it. Correct the "
+        f"record in Minimax, {do} (fields=...)."
+    )
 
 
 def conform(shape: Shape, row: Mapping[str, Any]) -> dict[str, Any]:
@@ -71,18 +75,19 @@ def _apply(
     fields: list[tuple[str, Converter]], row: Mapping[str, Any], where: str
 ) -> dict[str, Any]:
     out = dict(row)
-    for name, converter in fields:
+    for name, convert in fields:
         value = row.get(name)
         if value is not None:
-            out[name] = converter(value, f"{where}{name}" if where else name)
+            out[name] = convert(value, f"{where}{name}" if where else name)
     return out
 
 
 def _compiled(shape: Shape) -> list[tuple[str, Converter]]:
-    return [(name, _converter(kind)) for name, kind in shape.items()]
+    return [(name, converter(kind)) for name, kind in shape.items()]
 
 
-def _converter(kind: Any) -> Converter:
+def converter(kind: Any) -> Converter:
+    """How a value of a shape's kind is converted: `converter(kind)(value, field_name)`."""
     if isinstance(kind, str) and kind in _SCALARS:
         return _SCALARS[kind]
     if kind == "ref":
@@ -91,11 +96,11 @@ def _converter(kind: Any) -> Converter:
     if isinstance(kind, dict) and "rows" in kind:
         return _rows(_compiled(kind["rows"]))
     if isinstance(kind, dict) and "list" in kind:
-        item = _converter(kind["list"])
+        item = converter(kind["list"])
 
         def items(value: Any, field: str) -> Any:
             if not isinstance(value, list):
-                raise _Refused(field, "a list", value)
+                raise ValueRefused(field, "a list", value)
             return [
                 item(v, f"{field}[{i}]") if v is not None else None for i, v in enumerate(value)
             ]
@@ -109,7 +114,7 @@ def _converter(kind: Any) -> Converter:
 def _nested(fields: list[tuple[str, Converter]], what: str) -> Converter:
     def nested(value: Any, field: str) -> Any:
         if not isinstance(value, Mapping):
-            raise _Refused(field, what, value)
+            raise ValueRefused(field, what, value)
         return _apply(fields, value, f"{field}.")
 
     return nested
@@ -118,7 +123,7 @@ def _nested(fields: list[tuple[str, Converter]], what: str) -> Converter:
 def _rows(fields: list[tuple[str, Converter]]) -> Converter:
     def rows(value: Any, field: str) -> Any:
         if not isinstance(value, list):
-            raise _Refused(field, "a list of rows", value)
+            raise ValueRefused(field, "a list of rows", value)
         return [
             _apply(fields, _mapping(r, f"{field}[{i}]"), f"{field}[{i}].")
             for i, r in enumerate(value)
@@ -129,7 +134,7 @@ def _rows(fields: list[tuple[str, Converter]]) -> Converter:
 
 def _mapping(value: Any, field: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise _Refused(field, "an object", value)
+        raise ValueRefused(field, "an object", value)
     return value
 
 
@@ -143,7 +148,7 @@ def _scalar(kind: str, read: Callable[[Any], Any]) -> Converter:
             return value
         result = read(value)
         if isinstance(result, Refused):
-            raise _Refused(field, kind, value)
+            raise ValueRefused(field, kind, value)
         return result
 
     return scalar

@@ -31,7 +31,7 @@ class RowWriter(Protocol):
     def close(self) -> None: ...
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
     """Decimals as JSON numbers: every amount of an accounting API survives a float's repr
     (at most 15 significant digits); a longer one is written as text rather than rounded."""
     if isinstance(value, decimal.Decimal):
@@ -44,7 +44,7 @@ class JsonlWriter:
     def __init__(self, out: BinaryIO) -> None:
         self.out = out
         self._encode = json.JSONEncoder(
-            ensure_ascii=False, separators=(",", ":"), default=_json_default
+            ensure_ascii=False, separators=(",", ":"), default=json_default
         ).encode
 
     def write(self, rows: Sequence[Row]) -> None:
@@ -62,7 +62,7 @@ def _csv_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False, default=_json_default)
+        return json.dumps(value, ensure_ascii=False, default=json_default)
     if isinstance(value, float):
         return repr(value)
     return str(value)

@@ -55,16 +55,21 @@ def manifest(
         "rows": rows,
         "bytes": size,
         "sha256": sha256,
-        "api_calls": int(cost.get("api_calls", 0)),
-        "pages": int(cost.get("pages", 0)),
-        "retries": int(cost.get("retries", 0)),
-        "token_requests": int(cost.get("token_requests", 0)),
+        **call_counts(cost),
         "budget": budget,
         "seconds": round(seconds, 3),
         "base_url": base_url,
         "sandbox": is_sandbox(base_url),
         "provider_version": __version__,
         "exported_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def call_counts(cost: dict[str, float]) -> dict[str, int]:
+    """What a task's part cost, as its manifest (or load report) says: calls, pages, retries,
+    token requests (the difference of the client's stats before and after)."""
+    return {
+        name: int(cost.get(name, 0)) for name in ("api_calls", "pages", "retries", "token_requests")
     }
 
 

@@ -22,9 +22,8 @@ def ledger_for(conn: Any, config: ClientConfig) -> Ledger | None:
     which the client opens itself."""
     if config.budget_store != "sql":
         return None
-    from airflow.providers.common.compat.sdk import BaseHook
-
     from airflow_provider_minimax.client import SqlLedger
+    from airflow_provider_minimax.hooks.database import database_hook
 
     conn_id = extra_field(conn.extra_dejson or {}, "budget_conn_id")
     if not conn_id:
@@ -33,20 +32,5 @@ def ledger_for(conn: Any, config: ClientConfig) -> Ledger | None:
             "Airflow connection of a SQL database every worker reaches (PostgreSQL, MySQL, "
             "SQLite), where the organisation's call ledger is kept."
         )
-    try:
-        database = BaseHook.get_connection(str(conn_id)).get_hook()
-    except Exception as error:  # unknown connection, or its provider is not installed
-        raise MinimaxConfigurationError(
-            f"Connection {conn.conn_id}: budget_conn_id {conn_id!r} gives no database hook "
-            f"({type(error).__name__}: {error}). Create that connection, and install the "
-            "provider of its database (e.g. apache-airflow-providers-postgres)."
-        ) from None
-    connect = getattr(database, "get_conn", None)
-    placeholder = getattr(database, "placeholder", None)
-    if not callable(connect) or not isinstance(placeholder, str):
-        raise MinimaxConfigurationError(
-            f"Connection {conn.conn_id}: budget_conn_id {conn_id!r} is a "
-            f"{type(database).__name__}, not a SQL database hook (common-sql's DbApiHook): "
-            "name the connection of a PostgreSQL, MySQL or SQLite database."
-        )
-    return SqlLedger(connect=connect, placeholder=placeholder, name=str(conn_id))
+    database = database_hook(conn_id, f"Connection {conn.conn_id}: budget_conn_id")
+    return SqlLedger(connect=database.get_conn, placeholder=database.placeholder, name=str(conn_id))

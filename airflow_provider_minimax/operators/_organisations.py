@@ -40,18 +40,20 @@ def organisations_to_export(task: Any, chosen: Any) -> list[int | None]:
         ) from None
 
 
-def log_total(task: Any, manifests: list[dict[str, Any]]) -> None:
-    """One line for the whole task: its manifests add up to every call it made, and what is
-    left of each organisation's budget after it."""
+def log_total(task: Any, manifests: list[dict[str, Any]], landed: str = "") -> None:
+    """One line for the whole task: its manifests (or load reports) add up to every call it
+    made, and what is left of each organisation's budget after it. `landed` says where the
+    rows went; default: to that many files."""
     from airflow_provider_minimax.operators._base import budget_left
 
     organisations = dict.fromkeys(m["organisation_id"] for m in manifests)
     task.log.info(
-        "Minimax export of %s: %d rows to %d files in %d API calls (%d retries, %d token "
+        "Minimax %s of %s: %d rows %s in %d API calls (%d retries, %d token "
         "requests), the lookup of the organisations included%s",
+        getattr(task, "what", "export"),
         task.resource,
         sum(m["rows"] for m in manifests),
-        len(manifests),
+        landed or f"to {len(manifests)} files",
         sum(m["api_calls"] for m in manifests),
         sum(m["retries"] for m in manifests),
         sum(m["token_requests"] for m in manifests),

@@ -17,8 +17,9 @@ from airflow_provider_minimax.exports.destination import (
     days_to_name,
     fill_destination,
 )
-from airflow_provider_minimax.operators._base import MinimaxBaseOperator, parse_list, parse_mapping
+from airflow_provider_minimax.operators._base import parse_list, parse_mapping
 from airflow_provider_minimax.operators._destination import Destination
+from airflow_provider_minimax.operators._feed import FEED_TEMPLATE_FIELDS, MinimaxFeedOperator
 from airflow_provider_minimax.operators._organisations import log_total
 from airflow_provider_minimax.operators._storage import AtomicWriter, url_of
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from airflow_provider_minimax.operators._lineage import Exported, Lineage
 
 
-class MinimaxExportOperator(MinimaxBaseOperator):
+class MinimaxExportOperator(MinimaxFeedOperator):
     """Export a resource for the run's data interval into a file (JSONL, CSV or Parquet).
 
     Rows stream from Minimax to the file page by page (memory does not grow with the rows). The
@@ -38,44 +39,19 @@ class MinimaxExportOperator(MinimaxBaseOperator):
     `<file>.manifest.json` lies beside it; the manifest is also the task's XCom (a list of them
     for several organisations). A rerun of the same interval replaces the files atomically.
 
-    :param resource: e.g. `journals/journal-entries`, `issuedinvoices`, `customers`.
     :param destination: an ObjectStoragePath URL or local path, templated; `{organisation_id}`,
         `{resource}`, and `{first_day}` / `{last_day}` (the interval's local days, as exported)
         are filled in per organisation, e.g.
         `file:///data/minimax/{first_day}/{organisation_id}/journal-entries.jsonl`.
     :param format: `jsonl` (default), `csv`, or `parquet` (the `parquet` extra).
-    :param mode: `window` (the data interval's local days by the resource's date filter; the
-        default where there is one), `changes` (records modified in the interval, from
-        synccandidates, each read in full) or `full` (everything; reference data).
-    :param filters: more list filters the resource documents (a dict or JSON text).
-    :param organisation_ids: one ID, a list, or `"all"` the login reaches; default the
-        connection's organisation.
-    :param fields: only these fields (a list or comma-separated text).
-    :param detail: read every listed record in full (one API call each; refused if over
-        the connection's `max_calls`).
-    :param max_workers: pages (and detail reads) fetched at once.
-    :param time_zone: the organisation's time zone; default by the connection's country.
-    :param interval_start: the interval's start instead of the run's `data_interval_start`
-        (a datetime, or ISO text from a template such as `{{ macros.ds_add(ds, -7) }}`).
-    :param interval_end: likewise for the end.
+
+    Its other arguments are MinimaxFeedOperator's (operators/_feed.py): `resource`, `mode`,
+    `filters`, `organisation_ids`, `fields`, `detail`, `max_workers`, `time_zone`,
+    `interval_start`, `interval_end`; and the connection's, `minimax_conn_id`, `organisation_id`,
+    `deferrable`.
     """
 
-    template_fields: Sequence[str] = (
-        "resource",
-        "destination",
-        "format",
-        "mode",
-        "filters",
-        "organisation_ids",
-        "fields",
-        "detail",
-        "max_workers",
-        "time_zone",
-        "interval_start",
-        "interval_end",
-        "minimax_conn_id",
-        "organisation_id",
-    )
+    template_fields: Sequence[str] = ("destination", "format", *FEED_TEMPLATE_FIELDS)
     ui_color = "#d5f5e3"
 
     def __init__(
@@ -84,65 +60,20 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         resource: str,
         destination: str,
         format: str = "jsonl",  # the documented argument name
-        mode: str | None = None,
-        filters: dict[str, Any] | str | None = None,
-        organisation_ids: int | str | list[int | str] | None = None,
-        fields: list[str] | str | None = None,
-        detail: bool = False,
-        max_workers: int | None = None,
-        time_zone: str | None = None,
-        interval_start: Any = None,
-        interval_end: Any = None,
         **kwargs: Any,
     ) -> None:
         given_outlets = "outlets" in kwargs
-        super().__init__(**kwargs)
+        super().__init__(resource=resource, **kwargs)
         if not given_outlets:  # after BaseOperator: the Asset may be named after the DAG's ID
             uri = asset_uri(
                 destination, resource=resource, dag_id=self.dag_id, task_id=self.task_id
             )
             self.outlets = [Asset(uri, extra={"resource": resource})]
-        self.resource = resource
         self.destination = destination
         self.format = format
-        self.mode = mode
-        self.filters = filters
-        self.organisation_ids = organisation_ids
-        self.fields = fields
-        self.detail = detail
-        self.max_workers = max_workers
-        self.time_zone = time_zone
-        self.interval_start = interval_start
-        self.interval_end = interval_end
         self._exported: list[Exported] = []  # what the run wrote, for OpenLineage
-        self._done: list[dict[str, Any]] = []  # the manifests of this try, kept if it defers
-
-    # -- arguments ----------------------------------------------------------------------------
-
-    def _organisations(self) -> list[int | None]:
-        from airflow_provider_minimax.operators._organisations import organisations_to_export
-
-        return organisations_to_export(self, self.organisation_ids)
-
-    def _interval(self, context: Any) -> tuple[Any, Any]:
-        from airflow_provider_minimax.operators._interval import export_interval
-
-        return export_interval(self, context)
 
     # -- the run ------------------------------------------------------------------------------
-
-    def execute(self, context: Any) -> Any:
-        from airflow_provider_minimax.client import MinimaxBudgetExhaustedError, MinimaxError
-        from airflow_provider_minimax.operators._deferral import defer_or_fail
-
-        try:
-            return self._execute(context)
-        except MinimaxBudgetExhaustedError as error:  # outside a logged call: the organisation
-            defer_or_fail(self, f"export of {self.resource}", error)
-        except MinimaxError as error:  # raised outside a logged call (arguments, connection)
-            if not error.retry_may_help:
-                raise AirflowFailException(f"Minimax export of {self.resource}: {error}") from error
-            raise
 
     def _execute(self, context: Any) -> Any:
         from airflow_provider_minimax.exports.formats import FORMATS
@@ -175,16 +106,6 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         return manifests[0] if len(manifests) == 1 else manifests
 
     # -- a spent budget: what is kept across a deferral ---------------------------------------
-
-    def may_defer_now(self) -> bool:
-        """An export may always start again: its files appear whole or not at all, and those of
-        the organisations it finished are kept (`_kept`)."""
-        return True
-
-    def deferral_kwargs(self, error: Any) -> dict[str, Any]:
-        from airflow_provider_minimax.operators._resume import deferral_state
-
-        return deferral_state(self._done, self._resumed, error)
 
     def _kept(self, destination: Destination) -> dict[str, Any] | None:
         """The manifest of this file from before a deferral, if the file is still its pair here
@@ -221,7 +142,14 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         wait_for_plan(self, client, client.organisation_id(organisation_id))
         feed = self.call(
             f"plan export of {self.resource}",
-            lambda: self._open_feed(client, organisation_id, start, end, filters),
+            lambda: self._open_feed(
+                client,
+                organisation_id,
+                start,
+                end,
+                filters,
+                decimals=self.format != "jsonl",  # exact amounts where a file type has them
+            ),
             lambda opened: opened.mode,
         )
         with feed:  # gives back what the feed reserved and did not spend
@@ -233,38 +161,6 @@ class MinimaxExportOperator(MinimaxBaseOperator):
         source = client.list_url(feed.path, organisation_id=feed.organisation_id)
         self._exported.append(Exported(result, source, shape))
         return result
-
-    def _open_feed(
-        self,
-        client: MinimaxClient,
-        organisation_id: int | None,
-        start: Any,
-        end: Any,
-        filters: dict[str, Any] | None,
-    ) -> Feed:
-        """Plan the export; its rows are read only as the file is written."""
-        from airflow_provider_minimax.client.feeds import open_feed
-
-        return open_feed(
-            client,
-            self.resource,
-            mode=self.mode or None,
-            start=start,
-            end=end,
-            time_zone=self.time_zone or None,
-            filters=filters,
-            detail=bool(self.detail),
-            organisation_id=organisation_id,
-            max_workers=self._max_workers(),
-            decimals=self.format != "jsonl",  # exact amounts where a file type has them
-        )
-
-    def _max_workers(self) -> int | None:
-        """The argument as a number (a template renders text); its range is the client's."""
-        from airflow_provider_minimax.client.settings import from_text
-
-        value: Any = self.max_workers
-        return None if value in (None, "") else from_text("max_workers", value)
 
     def _file_path(
         self, client: MinimaxClient, organisation_id: int, start: Any, end: Any, several: bool
@@ -325,16 +221,6 @@ class MinimaxExportOperator(MinimaxBaseOperator):
             f"export {self.resource} of organisation {org}",
             stream,
             lambda done: f"{done[1]} rows, {done[0].size} bytes to {url_of(done[0].target)}",
-        )
-
-    def _log_progress(self, organisation_id: int, rows: int, rate: float) -> None:
-        """A long export says now and then that it is alive, and how fast it goes."""
-        self.log.info(
-            "Exporting %s of organisation %s: %d rows, %.0f rows/s",
-            self.resource,
-            organisation_id,
-            rows,
-            rate,
         )
 
     def _manifest(

@@ -220,7 +220,8 @@ class Sandbox:
 
     @property
     def writes(self) -> int:
-        """Records written (created, updated, changed, rows stamped) since the data was built."""
+        """Records written (created, updated, changed, deleted, rows stamped) since the data was
+        built."""
         return self.store.writes
 
     def records(self, org: int, kind: str, **where: Any) -> list[Record]:

@@ -46,3 +46,18 @@ def test_sync_benchmark_runs_and_its_sync_spends_the_minimum(tmp_path: Path) -> 
     assert result["outcomes_exact"] is True
     assert result["calls_goal_met"] is True
     assert result["calls"]["rerun"] == [1]  # one page of the key index, nothing written
+
+
+def test_sql_load_benchmark_runs_and_reports(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/sql_load.py"), "--smoke",
+         "--results-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    [result_file] = tmp_path.glob("sql-load-smoke-*.json")
+    results = json.loads(result_file.read_text())
+    assert results["load"]["rows"] == results["end_to_end"]["rows"] == 3000
+    assert results["load"]["ratio_vs_plain"] > 0
+    assert set(results["memory"]["peak_rss_mb"]) == {"2000", "4000"}
+    assert "| peak RSS of the loading process" in done.stdout

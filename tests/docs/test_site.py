@@ -30,6 +30,7 @@ DOCUMENTED_CLASSES = {
     "airflow_provider_minimax.operators.action": ["MinimaxActionOperator"],
     "airflow_provider_minimax.operators.export": ["MinimaxExportOperator"],
     "airflow_provider_minimax.operators.sync": ["MinimaxSyncOperator"],
+    "airflow_provider_minimax.transfers.minimax_to_sql": ["MinimaxToSqlOperator"],
     "airflow_provider_minimax.sensors.record": ["MinimaxRecordSensor"],
     "airflow_provider_minimax.triggers.record": ["MinimaxRecordTrigger"],
 }

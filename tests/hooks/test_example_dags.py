@@ -23,7 +23,10 @@ from tests.dagtools import parse_dags, run_dag, use_bundles, xcoms
 EXAMPLE_DAGS = Path(__file__).resolve().parents[2] / "example_dags"
 HOOK_DAG = EXAMPLE_DAGS / "minimax_hook_tasks.py"
 # File names of examples that need setup beyond the sandbox connection (tested elsewhere).
-NEEDS_SETUP: set[str] = {"minimax_daily_export.py"}  # needs a logical date with data
+NEEDS_SETUP: set[str] = {
+    "minimax_daily_export.py",  # needs a logical date with data
+    "minimax_ledger_to_postgres.py",  # and a database (tests/docs/test_warehouse_page.py)
+}
 SELF_CONTAINED = sorted(
     path
     for path in EXAMPLE_DAGS.glob("*.py")

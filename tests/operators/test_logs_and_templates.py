@@ -21,6 +21,7 @@ from airflow_provider_minimax.operators.records import (
 from airflow_provider_minimax.operators.sync import MinimaxSyncOperator
 from airflow_provider_minimax.sandbox import Sandbox
 from airflow_provider_minimax.sensors.record import MinimaxRecordSensor
+from airflow_provider_minimax.transfers.minimax_to_sql import MinimaxToSqlOperator
 from tests.logtools import operator_logs
 
 # Each line ends with what is left of the organisation's budget (operators/_base.py).
@@ -103,6 +104,7 @@ CLASSES = [
     MinimaxActionOperator,
     MinimaxRecordSensor,
     MinimaxSyncOperator,
+    MinimaxToSqlOperator,
 ]
 
 

@@ -1,0 +1,1 @@
+"""Transfers: Minimax rows into other systems (SQL tables through common-sql)."""
