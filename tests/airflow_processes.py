@@ -355,13 +355,17 @@ class AirflowDeployment:
         answer.raise_for_status()
         return answer.json()
 
-    def task_log_text(self) -> str:
-        """Every task try's log, concatenated (what the tasks said, for evidence)."""
-        return "\n".join(
-            path.read_text(errors="replace")
+    def task_log_files(self) -> dict[str, str]:
+        """Every task try's log (and trigger's), by its path below the task-log folder."""
+        return {
+            str(path.relative_to(self.task_logs)): path.read_text(errors="replace")
             for path in sorted(self.task_logs.rglob("*"))
             if path.is_file()
-        )
+        }
+
+    def task_log_text(self) -> str:
+        """Every task try's log, concatenated (what the tasks said, for evidence)."""
+        return "\n".join(self.task_log_files().values())
 
 
 @pytest.fixture

@@ -276,11 +276,7 @@ def scenario(
                 run_scenario(deployment, budget_dsn, machines, recorded)
             finally:
                 deployment.stop()
-            recorded.logs = {
-                str(path.relative_to(deployment.task_logs)): path.read_text(errors="replace")
-                for path in sorted(deployment.task_logs.rglob("*"))
-                if path.is_file()
-            }
+            recorded.logs = deployment.task_log_files()
             recorded.stats = sandbox_stats(sandbox)
             recorded.files = data_files(export_root)
             clock = time.monotonic()

@@ -108,11 +108,7 @@ def scenario(
                     recorded.seconds["grid view"] = recorded.grid.seconds
             finally:
                 deployment.stop()
-            recorded.task_logs = {
-                str(path.relative_to(deployment.task_logs)): path.read_text(errors="replace")
-                for path in sorted(deployment.task_logs.rglob("*"))
-                if path.is_file()
-            }
+            recorded.task_logs = deployment.task_log_files()
             # What the deployment did, before the reference runs add their own calls.
             recorded.stats = sandbox_stats(sandbox)
             calls, tokens = ledger_totals(deployment.folder / "cache")
